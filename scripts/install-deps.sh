@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs everything bookbot needs to build, run and test, from Debian's
+# package archive only (Debian 12 / Raspberry Pi OS 64-bit). Idempotent.
+#   scripts/install-deps.sh          build + run dependencies
+#   scripts/install-deps.sh --test   also the PostgreSQL 15 server used by the tests
+set -euo pipefail
+
+packages=(
+    build-essential cmake pkg-config ccache ca-certificates
+    libsqlite3-dev libsqlitecpp-dev
+    libpq-dev libpqxx-dev
+    libboost-dev libssl-dev
+    nlohmann-json3-dev catch2
+    libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
+)
+if [[ "${1:-}" == "--test" ]]; then
+    packages+=(postgresql-15 postgresql-client-15)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+    echo "install-deps: all ${#packages[@]} packages present"
+    exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
