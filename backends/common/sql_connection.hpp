@@ -1,0 +1,76 @@
+#pragma once
+
+// The small driver interface both backends implement. Everything above it
+// (the store's SQL, migrations, the pool) is written once, in backends/common.
+// Backend-internal: nothing outside backends/ includes this header.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "bookbot/core/store.hpp"
+
+namespace bookbot::backends {
+
+using SqlValue = std::variant<std::nullptr_t, std::int64_t, std::string>;
+using SqlParams = std::vector<SqlValue>;
+
+// One result row; every value as text (NULL as nullopt), as both drivers can
+// produce it. The accessors throw StorageError kInternal on a type surprise.
+class SqlRow {
+public:
+    explicit SqlRow(std::vector<std::optional<std::string>> values) : values_(std::move(values)) {}
+
+    bool IsNull(std::size_t i) const { return !values_.at(i).has_value(); }
+    const std::string& Text(std::size_t i) const;
+    std::int64_t Int(std::size_t i) const;
+    std::optional<std::int64_t> OptionalInt(std::size_t i) const;
+
+private:
+    std::vector<std::optional<std::string>> values_;
+};
+
+struct SqlResult {
+    std::vector<SqlRow> rows;
+    std::int64_t affected = 0;  // rows changed by INSERT/UPDATE/DELETE
+};
+
+// One database connection. Not thread-safe; the pool hands it to one unit of
+// work at a time. Every method throws only core::StorageError: each backend
+// translates its driver's exceptions in one function.
+class SqlConnection {
+public:
+    virtual ~SqlConnection() = default;
+
+    // Runs one statement. Placeholders are written $1, $2, … (PostgreSQL's
+    // form; the SQLite backend maps them). Statements may be cached per text.
+    virtual SqlResult Exec(std::string_view sql, const SqlParams& params = {}) = 0;
+    // Runs several ;-separated statements with no parameters (migrations).
+    virtual void ExecScript(std::string_view sql) = 0;
+
+    // Transactions. kWrite takes the write lock up front (SQLite: BEGIN
+    // IMMEDIATE), so a unit never fails half-way for want of it.
+    virtual void Begin(core::Store::Access access) = 0;
+    virtual void Commit() = 0;
+    // Never throws; marks the connection broken if even that fails.
+    virtual void Rollback() noexcept = 0;
+
+    // Inside a transaction: blocks other processes' migrations until commit
+    // (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE already does).
+    virtual void LockForMigrations() = 0;
+
+    // The one dialect difference in the store's queries: what to append to a
+    // SELECT that claims rows so concurrent claimers skip them.
+    virtual std::string_view SkipLockedSuffix() const = 0;
+
+    // Tables, columns and indexes as backend-neutral lines (see Store).
+    virtual std::vector<std::string> DescribeSchema() = 0;
+
+    // False once the connection is lost or unusable: the pool drops it.
+    virtual bool Healthy() const = 0;
+};
+
+}  // namespace bookbot::backends

@@ -1,0 +1,448 @@
+// The store's operations as portable SQL, written once for both backends.
+// Every statement here runs unchanged on SQLite and PostgreSQL; the only
+// dialect difference is SqlConnection::SkipLockedSuffix().
+
+#include <string>
+
+#include "sql_store.hpp"
+
+namespace bookbot::backends {
+namespace {
+
+using core::Booking;
+using core::ConversationMessage;
+using core::HumanFlag;
+using core::Millis;
+using core::OutboxMessage;
+using core::OutboxStatus;
+using core::Session;
+using core::SessionKey;
+using core::StorageError;
+using core::TimePoint;
+using core::ToEpochMillis;
+
+constexpr auto FromMs = core::FromEpochMillis;
+
+std::string Str(std::string_view s) { return std::string(s); }
+
+std::optional<TimePoint> OptionalTime(const SqlRow& row, std::size_t i) {
+    if (auto ms = row.OptionalInt(i)) return FromMs(*ms);
+    return std::nullopt;
+}
+
+constexpr const char* kSessionColumns =
+    "platform, user_id, chat_id, context, step_history, version, last_activity_at, expires_at, "
+    "created_at";
+
+Session SessionFromRow(const SqlRow& r) {
+    Session s;
+    s.key = {r.Text(0), r.Text(1)};
+    s.chat_id = r.Text(2);
+    s.context = DecodeContext(r.Text(3));
+    s.step_history = DecodeStepHistory(r.Text(4));
+    s.version = r.Int(5);
+    s.last_activity_at = FromMs(r.Int(6));
+    s.expires_at = FromMs(r.Int(7));
+    s.created_at = FromMs(r.Int(8));
+    return s;
+}
+
+constexpr const char* kFlagColumns =
+    "id, platform, user_id, chat_id, reason, created_at, resolved_at";
+
+HumanFlag FlagFromRow(const SqlRow& r) {
+    return {r.Int(0), {r.Text(1), r.Text(2)}, r.Text(3), r.Text(4), FromMs(r.Int(5)),
+            OptionalTime(r, 6)};
+}
+
+constexpr const char* kBookingColumns =
+    "id, platform, user_id, chat_id, service_id, resource, starts_at, ends_at, status, "
+    "created_at, updated_at";
+
+Booking BookingFromRow(const SqlRow& r) {
+    return {r.Int(0),
+            {r.Text(1), r.Text(2)},
+            r.Text(3),
+            r.Text(4),
+            static_cast<int>(r.Int(5)),
+            FromMs(r.Int(6)),
+            FromMs(r.Int(7)),
+            core::ParseBookingStatus(r.Text(8)),
+            FromMs(r.Int(9)),
+            FromMs(r.Int(10))};
+}
+
+constexpr const char* kOutboxColumns =
+    "id, platform, chat_id, body, status, attempts, next_attempt_at, last_error, created_at, "
+    "sent_at";
+
+OutboxMessage OutboxFromRow(const SqlRow& r) {
+    return {r.Int(0),
+            r.Text(1),
+            r.Text(2),
+            r.Text(3),
+            core::ParseOutboxStatus(r.Text(4)),
+            static_cast<int>(r.Int(5)),
+            FromMs(r.Int(6)),
+            r.Text(7),
+            FromMs(r.Int(8)),
+            OptionalTime(r, 9)};
+}
+
+template <typename T, typename F>
+std::vector<T> MapRows(const SqlResult& result, F from_row) {
+    std::vector<T> out;
+    out.reserve(result.rows.size());
+    for (const SqlRow& row : result.rows) out.push_back(from_row(row));
+    return out;
+}
+
+class SqlUnitOfWork final : public core::UnitOfWork {
+public:
+    SqlUnitOfWork(SqlConnection& conn, IdGenerator& ids) : conn_(conn), ids_(ids) {}
+
+    bool RecordInbound(const std::string& platform, const std::string& external_id,
+                       TimePoint now) override {
+        return conn_
+                   .Exec(
+                       "INSERT INTO inbound_updates (platform, external_id, received_at) "
+                       "VALUES ($1, $2, $3) ON CONFLICT (platform, external_id) DO NOTHING",
+                       {platform, external_id, ToEpochMillis(now)})
+                   .affected == 1;
+    }
+
+    std::int64_t DeleteInboundBefore(TimePoint cutoff, std::int64_t limit) override {
+        return conn_
+            .Exec(
+                "DELETE FROM inbound_updates WHERE (platform, external_id) IN ("
+                " SELECT platform, external_id FROM inbound_updates"
+                " WHERE received_at < $1 LIMIT $2)",
+                {ToEpochMillis(cutoff), limit})
+            .affected;
+    }
+
+    core::SessionLookup LoadSession(const SessionKey& key, TimePoint now) override {
+        const SqlResult r = conn_.Exec(std::string("SELECT ") + kSessionColumns +
+                                           " FROM conversation_sessions"
+                                           " WHERE platform = $1 AND user_id = $2",
+                                       {key.platform, key.user_id});
+        if (r.rows.empty()) return {};
+        Session s = SessionFromRow(r.rows.front());
+        if (s.expires_at <= now) return {std::nullopt, true};
+        return {std::move(s), false};
+    }
+
+    std::int64_t SaveSession(const Session& s, TimePoint now, Millis ttl) override {
+        const std::int64_t now_ms = ToEpochMillis(now);
+        const std::int64_t expires_ms = ToEpochMillis(now + ttl);
+        const std::string context = EncodeContext(s.context);
+        const std::string history = EncodeStepHistory(s.step_history);
+        SqlResult r;
+        if (s.version == 0) {
+            // New conversation; an expired row left for the sweep is taken over.
+            r = conn_.Exec(
+                "INSERT INTO conversation_sessions (platform, user_id, chat_id, context,"
+                " step_history, version, last_activity_at, expires_at, created_at)"
+                " VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $6)"
+                " ON CONFLICT (platform, user_id) DO UPDATE SET"
+                " chat_id = excluded.chat_id, context = excluded.context,"
+                " step_history = excluded.step_history,"
+                " version = conversation_sessions.version + 1,"
+                " last_activity_at = excluded.last_activity_at,"
+                " expires_at = excluded.expires_at, created_at = excluded.created_at"
+                " WHERE conversation_sessions.expires_at <= $6"
+                " RETURNING version",
+                {s.key.platform, s.key.user_id, s.chat_id, context, history, now_ms, expires_ms});
+        } else {
+            r = conn_.Exec(
+                "UPDATE conversation_sessions SET chat_id = $3, context = $4, step_history = $5,"
+                " version = version + 1, last_activity_at = $6, expires_at = $7"
+                " WHERE platform = $1 AND user_id = $2 AND version = $8 AND expires_at > $6"
+                " RETURNING version",
+                {s.key.platform, s.key.user_id, s.chat_id, context, history, now_ms, expires_ms,
+                 s.version});
+        }
+        if (r.rows.empty()) {
+            throw StorageError(StorageError::Kind::kConflict,
+                               "session " + s.key.platform + "/" + s.key.user_id +
+                                   " changed since it was read (version " +
+                                   std::to_string(s.version) + ", or it expired)");
+        }
+        return r.rows.front().Int(0);
+    }
+
+    bool DeleteSession(const SessionKey& key) override {
+        return conn_
+                   .Exec("DELETE FROM conversation_sessions WHERE platform = $1 AND user_id = $2",
+                         {key.platform, key.user_id})
+                   .affected == 1;
+    }
+
+    std::int64_t DeleteExpiredSessions(TimePoint now, std::int64_t limit) override {
+        return conn_
+            .Exec(
+                "DELETE FROM conversation_sessions WHERE (platform, user_id) IN ("
+                " SELECT platform, user_id FROM conversation_sessions"
+                " WHERE expires_at <= $1 LIMIT $2) AND expires_at <= $1",
+                {ToEpochMillis(now), limit})
+            .affected;
+    }
+
+    void AppendMessage(const SessionKey& key, core::Direction direction, const std::string& text,
+                       TimePoint at) override {
+        conn_.Exec(
+            "INSERT INTO conversation_messages (id, platform, user_id, direction, body, "
+            "created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            {NewId(at), key.platform, key.user_id, Str(ToString(direction)), text,
+             ToEpochMillis(at)});
+    }
+
+    std::vector<ConversationMessage> RecentMessages(const SessionKey& key,
+                                                    std::int64_t limit) override {
+        const SqlResult r = conn_.Exec(
+            "SELECT id, platform, user_id, direction, body, created_at FROM ("
+            " SELECT * FROM conversation_messages WHERE platform = $1 AND user_id = $2"
+            " ORDER BY id DESC LIMIT $3) AS newest ORDER BY id",
+            {key.platform, key.user_id, limit});
+        return MapRows<ConversationMessage>(r, [](const SqlRow& row) {
+            return ConversationMessage{row.Int(0), {row.Text(1), row.Text(2)},
+                                       core::ParseDirection(row.Text(3)), row.Text(4),
+                                       FromMs(row.Int(5))};
+        });
+    }
+
+    std::int64_t FlagForHuman(const SessionKey& key, const std::string& chat_id,
+                              const std::string& reason, TimePoint now) override {
+        if (auto open = OpenFlag(key)) return open->id;
+        const std::int64_t id = NewId(now);
+        const SqlResult r = conn_.Exec(
+            "INSERT INTO human_flags (id, platform, user_id, chat_id, reason, created_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6)"
+            " ON CONFLICT (platform, user_id) WHERE resolved_at IS NULL DO NOTHING",
+            {id, key.platform, key.user_id, chat_id, reason, ToEpochMillis(now)});
+        if (r.affected == 1) return id;
+        // Another unit flagged it meanwhile and committed: that flag stands.
+        if (auto open = OpenFlag(key)) return open->id;
+        throw StorageError(StorageError::Kind::kConflict, "human flag changed concurrently");
+    }
+
+    std::optional<HumanFlag> OpenFlag(const SessionKey& key) override {
+        const SqlResult r =
+            conn_.Exec(std::string("SELECT ") + kFlagColumns +
+                           " FROM human_flags WHERE platform = $1 AND user_id = $2"
+                           " AND resolved_at IS NULL",
+                       {key.platform, key.user_id});
+        if (r.rows.empty()) return std::nullopt;
+        return FlagFromRow(r.rows.front());
+    }
+
+    std::vector<HumanFlag> ListOpenFlags(std::int64_t limit) override {
+        return MapRows<HumanFlag>(
+            conn_.Exec(std::string("SELECT ") + kFlagColumns +
+                           " FROM human_flags WHERE resolved_at IS NULL ORDER BY id LIMIT $1",
+                       {limit}),
+            FlagFromRow);
+    }
+
+    bool ResolveFlag(std::int64_t flag_id, TimePoint now) override {
+        return conn_
+                   .Exec(
+                       "UPDATE human_flags SET resolved_at = $2"
+                       " WHERE id = $1 AND resolved_at IS NULL",
+                       {flag_id, ToEpochMillis(now)})
+                   .affected == 1;
+    }
+
+    std::optional<std::int64_t> InsertBooking(const Booking& b,
+                                              const std::vector<TimePoint>& cells,
+                                              TimePoint now) override {
+        if (cells.empty() || b.ends_at <= b.starts_at) {
+            throw StorageError(StorageError::Kind::kInvalid,
+                               "a booking needs an end after its start and at least one cell");
+        }
+        const std::int64_t id = NewId(now);
+        const std::int64_t now_ms = ToEpochMillis(now);
+        conn_.Exec(
+            "INSERT INTO bookings (id, platform, user_id, chat_id, service_id, resource,"
+            " starts_at, ends_at, status, created_at, updated_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'confirmed', $9, $9)",
+            {id, b.customer.platform, b.customer.user_id, b.chat_id, b.service_id,
+             std::int64_t{b.resource}, ToEpochMillis(b.starts_at), ToEpochMillis(b.ends_at),
+             now_ms});
+        for (const TimePoint cell : cells) {
+            // DO NOTHING rather than an error: on PostgreSQL an error would
+            // abort the whole unit, and the caller wants to offer other times.
+            const SqlResult r = conn_.Exec(
+                "INSERT INTO booking_cells (resource, cell_start, booking_id)"
+                " VALUES ($1, $2, $3) ON CONFLICT (resource, cell_start) DO NOTHING",
+                {std::int64_t{b.resource}, ToEpochMillis(cell), id});
+            if (r.affected != 1) {
+                conn_.Exec("DELETE FROM booking_cells WHERE booking_id = $1", {id});
+                conn_.Exec("DELETE FROM bookings WHERE id = $1", {id});
+                return std::nullopt;
+            }
+        }
+        return id;
+    }
+
+    bool CancelBooking(std::int64_t booking_id, TimePoint now) override {
+        const SqlResult r = conn_.Exec(
+            "UPDATE bookings SET status = 'cancelled', updated_at = $2"
+            " WHERE id = $1 AND status = 'confirmed'",
+            {booking_id, ToEpochMillis(now)});
+        if (r.affected != 1) return false;
+        conn_.Exec("DELETE FROM booking_cells WHERE booking_id = $1", {booking_id});
+        return true;
+    }
+
+    std::optional<Booking> FindBooking(std::int64_t booking_id) override {
+        const SqlResult r = conn_.Exec(
+            std::string("SELECT ") + kBookingColumns + " FROM bookings WHERE id = $1",
+            {booking_id});
+        if (r.rows.empty()) return std::nullopt;
+        return BookingFromRow(r.rows.front());
+    }
+
+    std::vector<Booking> UpcomingBookings(const SessionKey& customer, TimePoint now) override {
+        return MapRows<Booking>(
+            conn_.Exec(std::string("SELECT ") + kBookingColumns +
+                           " FROM bookings WHERE platform = $1 AND user_id = $2"
+                           " AND status = 'confirmed' AND ends_at > $3 ORDER BY starts_at, id",
+                       {customer.platform, customer.user_id, ToEpochMillis(now)}),
+            BookingFromRow);
+    }
+
+    std::vector<Booking> BookingsBetween(TimePoint from, TimePoint to) override {
+        return MapRows<Booking>(
+            conn_.Exec(std::string("SELECT ") + kBookingColumns +
+                           " FROM bookings WHERE status = 'confirmed'"
+                           " AND starts_at >= $1 AND starts_at < $2 ORDER BY starts_at, id",
+                       {ToEpochMillis(from), ToEpochMillis(to)}),
+            BookingFromRow);
+    }
+
+    std::vector<core::OccupiedCell> OccupiedCells(TimePoint from, TimePoint to) override {
+        return MapRows<core::OccupiedCell>(
+            conn_.Exec(
+                "SELECT resource, cell_start, booking_id FROM booking_cells"
+                " WHERE cell_start >= $1 AND cell_start < $2 ORDER BY cell_start, resource",
+                {ToEpochMillis(from), ToEpochMillis(to)}),
+            [](const SqlRow& row) {
+                return core::OccupiedCell{static_cast<int>(row.Int(0)), FromMs(row.Int(1)),
+                                          row.Int(2)};
+            });
+    }
+
+    std::int64_t Enqueue(const std::string& platform, const std::string& chat_id,
+                         const std::string& body, TimePoint now) override {
+        const std::int64_t id = NewId(now);
+        conn_.Exec(
+            "INSERT INTO outbox (id, platform, chat_id, body, status, attempts,"
+            " next_attempt_at, last_error, created_at)"
+            " VALUES ($1, $2, $3, $4, 'pending', 0, $5, '', $5)",
+            {id, platform, chat_id, body, ToEpochMillis(now)});
+        return id;
+    }
+
+    std::vector<OutboxMessage> ClaimOutbox(const std::string& worker, TimePoint now, Millis lease,
+                                           std::int64_t limit) override {
+        const std::int64_t now_ms = ToEpochMillis(now);
+        // The chat's oldest pending message, if due and not held by a live claim.
+        const std::string candidates =
+            std::string(
+                "SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= $1"
+                " AND (o.claimed_until IS NULL OR o.claimed_until <= $1)"
+                " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.platform = o.platform"
+                " AND e.chat_id = o.chat_id AND e.status = 'pending' AND e.id < o.id)"
+                " ORDER BY o.next_attempt_at, o.id LIMIT $2") +
+            std::string(conn_.SkipLockedSuffix());
+        const SqlResult ids = conn_.Exec(candidates, {now_ms, limit});
+        std::vector<OutboxMessage> claimed;
+        for (const SqlRow& row : ids.rows) {
+            // The claim re-checks the lease, so of two racing claimers one wins.
+            const SqlResult r = conn_.Exec(
+                std::string("UPDATE outbox SET claimed_by = $2, claimed_until = $3,"
+                            " attempts = attempts + 1 WHERE id = $1 AND status = 'pending'"
+                            " AND (claimed_until IS NULL OR claimed_until <= $4) RETURNING ") +
+                    kOutboxColumns,
+                {row.Int(0), worker, ToEpochMillis(now + lease), now_ms});
+            if (!r.rows.empty()) claimed.push_back(OutboxFromRow(r.rows.front()));
+        }
+        return claimed;
+    }
+
+    bool MarkSent(std::int64_t id, const std::string& worker, TimePoint now) override {
+        return conn_
+                   .Exec(
+                       "UPDATE outbox SET status = 'sent', sent_at = $3, claimed_by = NULL,"
+                       " claimed_until = NULL WHERE id = $1 AND claimed_by = $2"
+                       " AND status = 'pending'",
+                       {id, worker, ToEpochMillis(now)})
+                   .affected == 1;
+    }
+
+    bool MarkRetry(std::int64_t id, const std::string& worker, TimePoint next_attempt_at,
+                   const std::string& error) override {
+        return conn_
+                   .Exec(
+                       "UPDATE outbox SET next_attempt_at = $3, last_error = $4,"
+                       " claimed_by = NULL, claimed_until = NULL"
+                       " WHERE id = $1 AND claimed_by = $2 AND status = 'pending'",
+                       {id, worker, ToEpochMillis(next_attempt_at), error})
+                   .affected == 1;
+    }
+
+    bool MarkDead(std::int64_t id, const std::string& worker, const std::string& error) override {
+        return conn_
+                   .Exec(
+                       "UPDATE outbox SET status = 'dead', last_error = $3, claimed_by = NULL,"
+                       " claimed_until = NULL"
+                       " WHERE id = $1 AND claimed_by = $2 AND status = 'pending'",
+                       {id, worker, error})
+                   .affected == 1;
+    }
+
+    std::vector<OutboxMessage> ListOutbox(OutboxStatus status, std::int64_t limit) override {
+        return MapRows<OutboxMessage>(
+            conn_.Exec(std::string("SELECT ") + kOutboxColumns +
+                           " FROM outbox WHERE status = $1 ORDER BY id LIMIT $2",
+                       {Str(ToString(status)), limit}),
+            OutboxFromRow);
+    }
+
+    std::int64_t CountOutbox(OutboxStatus status) override {
+        return conn_.Exec("SELECT COUNT(*) FROM outbox WHERE status = $1", {Str(ToString(status))})
+            .rows.front()
+            .Int(0);
+    }
+
+    std::optional<std::string> GetTransportState(const std::string& name) override {
+        const SqlResult r =
+            conn_.Exec("SELECT value FROM transport_state WHERE name = $1", {name});
+        if (r.rows.empty()) return std::nullopt;
+        return r.rows.front().Text(0);
+    }
+
+    void PutTransportState(const std::string& name, const std::string& value,
+                           TimePoint now) override {
+        conn_.Exec(
+            "INSERT INTO transport_state (name, value, updated_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
+            " updated_at = excluded.updated_at",
+            {name, value, ToEpochMillis(now)});
+    }
+
+private:
+    std::int64_t NewId(TimePoint now) { return ids_.Next(ToEpochMillis(now)); }
+
+    SqlConnection& conn_;
+    IdGenerator& ids_;
+};
+
+}  // namespace
+
+std::unique_ptr<core::UnitOfWork> MakeSqlUnitOfWork(SqlConnection& conn, IdGenerator& ids) {
+    return std::make_unique<SqlUnitOfWork>(conn, ids);
+}
+
+}  // namespace bookbot::backends

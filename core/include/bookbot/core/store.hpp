@@ -1,0 +1,156 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bookbot/core/clock.hpp"
+#include "bookbot/core/migration.hpp"
+#include "bookbot/core/records.hpp"
+#include "bookbot/core/session.hpp"
+#include "bookbot/core/storage_error.hpp"
+
+namespace bookbot::core {
+
+// The operations of one unit of work. Everything done through one UnitOfWork
+// commits or rolls back together: the handling of one inbound update (dedupe,
+// session, bookings, history, outbox) is one UnitOfWork.
+//
+// Every method may throw StorageError; after a throw the unit is rolled back by
+// Store::Run and the object must not be used again. Instants are passed in by
+// the caller (nothing here reads a clock). Not thread-safe: one thread per unit.
+class UnitOfWork {
+public:
+    virtual ~UnitOfWork() = default;
+
+    // --- inbound dedupe -------------------------------------------------------
+    // Records (platform, external_id). Returns false if it was already recorded,
+    // by this or any committed unit: the caller then does nothing else.
+    virtual bool RecordInbound(const std::string& platform, const std::string& external_id,
+                               TimePoint now) = 0;
+    // Forgets dedupe records received before `cutoff`, at most `limit` of them.
+    virtual std::int64_t DeleteInboundBefore(TimePoint cutoff, std::int64_t limit) = 0;
+
+    // --- sessions -------------------------------------------------------------
+    // A session with expires_at <= now reads as absent with `expired` set.
+    virtual SessionLookup LoadSession(const SessionKey& key, TimePoint now) = 0;
+    // Compare-and-set save: succeeds only if the stored version is still
+    // `session.version` (0: no live session exists; an expired one is replaced).
+    // Sets last_activity_at = now, expires_at = now + ttl (sliding expiry) and
+    // returns the new version. A stale version throws StorageError kConflict.
+    virtual std::int64_t SaveSession(const Session& session, TimePoint now, Millis ttl) = 0;
+    // Deletes a session outright (e.g. "forget me"); false if there was none.
+    virtual bool DeleteSession(const SessionKey& key) = 0;
+    // Deletes up to `limit` sessions with expires_at <= now; returns how many.
+    virtual std::int64_t DeleteExpiredSessions(TimePoint now, std::int64_t limit) = 0;
+
+    // --- conversation history -------------------------------------------------
+    virtual void AppendMessage(const SessionKey& key, Direction direction, const std::string& text,
+                               TimePoint at) = 0;
+    // The newest `limit` messages of a conversation, oldest first.
+    virtual std::vector<ConversationMessage> RecentMessages(const SessionKey& key,
+                                                            std::int64_t limit) = 0;
+
+    // --- hand-over to a person ------------------------------------------------
+    // Flags the conversation for a person; if it is already flagged, returns the
+    // open flag's id and changes nothing.
+    virtual std::int64_t FlagForHuman(const SessionKey& key, const std::string& chat_id,
+                                      const std::string& reason, TimePoint now) = 0;
+    virtual std::optional<HumanFlag> OpenFlag(const SessionKey& key) = 0;
+    virtual std::vector<HumanFlag> ListOpenFlags(std::int64_t limit) = 0;
+    // Marks an open flag resolved; false if there is no such open flag.
+    virtual bool ResolveFlag(std::int64_t flag_id, TimePoint now) = 0;
+
+    // --- bookings -------------------------------------------------------------
+    // Inserts a confirmed booking occupying `cells` (cell starts) of
+    // booking.resource. Returns its new id, or nullopt (and writes nothing) if
+    // any cell is already occupied: the database's unique index decides, so two
+    // racing units can never both succeed.
+    virtual std::optional<std::int64_t> InsertBooking(const Booking& booking,
+                                                      const std::vector<TimePoint>& cells,
+                                                      TimePoint now) = 0;
+    // Cancels a confirmed booking and releases its cells; false if it is not
+    // found or not confirmed.
+    virtual bool CancelBooking(std::int64_t booking_id, TimePoint now) = 0;
+    virtual std::optional<Booking> FindBooking(std::int64_t booking_id) = 0;
+    // Confirmed bookings of one customer that have not ended at `now`, by start.
+    virtual std::vector<Booking> UpcomingBookings(const SessionKey& customer, TimePoint now) = 0;
+    // Confirmed bookings starting in [from, to), by start.
+    virtual std::vector<Booking> BookingsBetween(TimePoint from, TimePoint to) = 0;
+    // Occupied cells with start in [from, to).
+    virtual std::vector<OccupiedCell> OccupiedCells(TimePoint from, TimePoint to) = 0;
+
+    // --- outbox ---------------------------------------------------------------
+    // Queues a message for delivery; it becomes due at `now`. Returns its id.
+    virtual std::int64_t Enqueue(const std::string& platform, const std::string& chat_id,
+                                 const std::string& body, TimePoint now) = 0;
+    // Claims up to `limit` due pending messages for `worker` until now + lease.
+    // Only the oldest pending message of each chat is claimable, so a chat's
+    // messages go out in order. A message claimed by another worker whose lease
+    // has not run out is never returned, also when several processes share one
+    // database.
+    virtual std::vector<OutboxMessage> ClaimOutbox(const std::string& worker, TimePoint now,
+                                                   Millis lease, std::int64_t limit) = 0;
+    // Outcome of a claimed message; each returns false if `worker` no longer
+    // holds the claim (it ran out and someone else took it).
+    virtual bool MarkSent(std::int64_t id, const std::string& worker, TimePoint now) = 0;
+    virtual bool MarkRetry(std::int64_t id, const std::string& worker, TimePoint next_attempt_at,
+                           const std::string& error) = 0;
+    virtual bool MarkDead(std::int64_t id, const std::string& worker, const std::string& error) = 0;
+    virtual std::vector<OutboxMessage> ListOutbox(OutboxStatus status, std::int64_t limit) = 0;
+    virtual std::int64_t CountOutbox(OutboxStatus status) = 0;
+
+    // --- transport state (e.g. a long-polling offset) -------------------------
+    virtual std::optional<std::string> GetTransportState(const std::string& name) = 0;
+    virtual void PutTransportState(const std::string& name, const std::string& value,
+                                   TimePoint now) = 0;
+};
+
+// The port core owns; backends implement it. Thread-safe: any number of threads
+// may run units concurrently (each on its own connection).
+class Store {
+public:
+    enum class Access { kRead, kWrite };
+
+    virtual ~Store() = default;
+
+    // Runs `work` as one transaction: commits when it returns, rolls back when
+    // it throws (the exception propagates). Driver failures surface as
+    // StorageError. Does not retry: see RunWithRetry.
+    virtual void Run(Access access, const std::function<void(UnitOfWork&)>& work) = 0;
+
+    // Applies pending migrations in order, each once in its own transaction,
+    // under a lock that makes concurrent callers safe. Returns those applied.
+    // Throws StorageError kSchema on a checksum mismatch or a newer schema.
+    virtual std::vector<MigrationInfo> Migrate(TimePoint now) = 0;
+    // Every known and applied migration, in version order.
+    virtual MigrationStatus GetMigrationStatus() = 0;
+
+    // Tables, columns and indexes as sorted, backend-neutral lines
+    // ("column sessions.version bigint not null"), for comparing backends.
+    virtual std::vector<std::string> DescribeSchema() = 0;
+
+    // "sqlite" or "postgres".
+    virtual std::string BackendName() const = 0;
+    // The URL with any password masked: safe for logs.
+    virtual std::string RedactedUrl() const = 0;
+
+    // Convenience: Run(kWrite, work).
+    void Write(const std::function<void(UnitOfWork&)>& work) { Run(Access::kWrite, work); }
+    // Convenience: Run(kRead, work).
+    void Read(const std::function<void(UnitOfWork&)>& work) { Run(Access::kRead, work); }
+
+    // Throws StorageError kSchema unless every known migration is applied and
+    // the database knows no newer one: what every command but `migrate` needs.
+    void RequireCurrentSchema();
+};
+
+// Runs `work` as a write unit, running it again from scratch when it fails
+// with a retryable StorageError (conflict, or a blip of the database), up to
+// `attempts` times in all; the last failure propagates. Returns the number of
+// retries it needed.
+int RunWithRetry(Store& store, const std::function<void(UnitOfWork&)>& work, int attempts = 5);
+
+}  // namespace bookbot::core
