@@ -90,4 +90,14 @@ int RunWithRetry(Store& store, const std::function<void(UnitOfWork&)>& work, int
     }
 }
 
+std::int64_t SweepExpiredSessions(Store& store, TimePoint now, std::int64_t batch) {
+    std::int64_t total = 0;
+    for (;;) {
+        std::int64_t deleted = 0;
+        store.Write([&](UnitOfWork& unit) { deleted = unit.DeleteExpiredSessions(now, batch); });
+        total += deleted;
+        if (deleted < batch) return total;
+    }
+}
+
 }  // namespace bookbot::core

@@ -153,4 +153,8 @@ public:
 // retries it needed.
 int RunWithRetry(Store& store, const std::function<void(UnitOfWork&)>& work, int attempts = 5);
 
+// Deletes every session expired at `now`, `batch` rows per transaction (so a
+// large sweep never holds the write lock for long). Returns how many.
+std::int64_t SweepExpiredSessions(Store& store, TimePoint now, std::int64_t batch = 500);
+
 }  // namespace bookbot::core

@@ -1,0 +1,144 @@
+#include <atomic>
+
+#include "fixture.hpp"
+
+namespace bookbot::testing {
+namespace {
+
+using core::Booking;
+using core::UnitOfWork;
+
+Booking MakeBooking(const std::string& user, int resource, core::TimePoint start,
+                    core::Millis length) {
+    Booking b;
+    b.customer = {"telegram", user};
+    b.chat_id = user;
+    b.service_id = "haircut";
+    b.resource = resource;
+    b.starts_at = start;
+    b.ends_at = start + length;
+    return b;
+}
+
+// The 15-minute cells of [start, start + length).
+std::vector<core::TimePoint> Cells(core::TimePoint start, core::Millis length) {
+    std::vector<core::TimePoint> cells;
+    for (auto t = start; t < start + length; t += 15min) cells.push_back(t);
+    return cells;
+}
+
+std::optional<std::int64_t> Insert(core::Store& store, const Booking& b) {
+    std::optional<std::int64_t> id;
+    store.Write([&](UnitOfWork& u) {
+        id = u.InsertBooking(b, Cells(b.starts_at, b.ends_at - b.starts_at), kT0);
+    });
+    return id;
+}
+
+const core::TimePoint kTen = kT0 + 24h;  // a slot tomorrow
+
+TEST_CASE_METHOD(StoreFixture, "a booking occupies its cells and nothing else", "[bookings]") {
+    const auto id = Insert(*store, MakeBooking("alice", 0, kTen, 45min));
+    REQUIRE(id);
+    store->Read([&](UnitOfWork& u) {
+        const auto found = u.FindBooking(*id);
+        REQUIRE(found);
+        CHECK(found->customer == core::SessionKey{"telegram", "alice"});
+        CHECK(found->starts_at == kTen);
+        CHECK(found->ends_at == kTen + 45min);
+        CHECK(found->status == core::BookingStatus::kConfirmed);
+        CHECK(found->created_at == kT0);
+        const auto cells = u.OccupiedCells(kTen - 1h, kTen + 2h);
+        REQUIRE(cells.size() == 3);
+        CHECK(cells[0] == core::OccupiedCell{0, kTen, *id});
+        CHECK(cells[2].cell_start == kTen + 30min);
+    });
+}
+
+TEST_CASE_METHOD(StoreFixture, "an overlapping booking is refused and writes nothing",
+                 "[bookings]") {
+    REQUIRE(Insert(*store, MakeBooking("alice", 0, kTen, 45min)));
+    CHECK_FALSE(Insert(*store, MakeBooking("bob", 0, kTen + 30min, 30min)));
+    store->Read([&](UnitOfWork& u) {
+        CHECK(u.BookingsBetween(kT0, kT0 + 48h).size() == 1);
+        CHECK(u.OccupiedCells(kT0, kT0 + 48h).size() == 3);
+        CHECK(u.UpcomingBookings({"telegram", "bob"}, kT0).empty());
+    });
+    // The same time on another resource (a second chair) is free.
+    CHECK(Insert(*store, MakeBooking("bob", 1, kTen + 30min, 30min)));
+}
+
+TEST_CASE_METHOD(StoreFixture, "cancelling releases the cells", "[bookings]") {
+    const auto id = Insert(*store, MakeBooking("alice", 0, kTen, 30min));
+    REQUIRE(id);
+    store->Write([&](UnitOfWork& u) {
+        CHECK(u.CancelBooking(*id, kT0 + 1h));
+        CHECK_FALSE(u.CancelBooking(*id, kT0 + 2h));
+        CHECK_FALSE(u.CancelBooking(*id + 12345, kT0 + 2h));
+        CHECK(u.FindBooking(*id)->status == core::BookingStatus::kCancelled);
+        CHECK(u.FindBooking(*id)->updated_at == kT0 + 1h);
+        CHECK(u.UpcomingBookings({"telegram", "alice"}, kT0).empty());
+    });
+    CHECK(Insert(*store, MakeBooking("bob", 0, kTen, 30min)));
+}
+
+TEST_CASE_METHOD(StoreFixture, "a reschedule swaps times atomically", "[bookings]") {
+    const auto old_id = Insert(*store, MakeBooking("alice", 0, kTen, 30min));
+    REQUIRE(old_id);
+    REQUIRE(Insert(*store, MakeBooking("bob", 0, kTen + 1h, 30min)));
+    // Moving onto bob's time fails, and the unit is rolled back as a whole.
+    CHECK_THROWS(store->Write([&](UnitOfWork& u) {
+        REQUIRE(u.CancelBooking(*old_id, kT0));
+        if (!u.InsertBooking(MakeBooking("alice", 0, kTen + 1h, 30min), Cells(kTen + 1h, 30min),
+                             kT0)) {
+            throw std::runtime_error("taken");
+        }
+    }));
+    store->Read([&](UnitOfWork& u) {
+        CHECK(u.FindBooking(*old_id)->status == core::BookingStatus::kConfirmed);
+        CHECK(u.OccupiedCells(kTen, kTen + 30min).size() == 2);
+    });
+}
+
+TEST_CASE_METHOD(StoreFixture, "upcoming bookings are the customer's unfinished ones",
+                 "[bookings]") {
+    REQUIRE(Insert(*store, MakeBooking("alice", 0, kT0 - 2h, 30min)));  // past
+    REQUIRE(Insert(*store, MakeBooking("alice", 0, kTen + 2h, 30min)));
+    REQUIRE(Insert(*store, MakeBooking("alice", 0, kTen, 30min)));
+    REQUIRE(Insert(*store, MakeBooking("bob", 1, kTen, 30min)));
+    store->Read([&](UnitOfWork& u) {
+        const auto upcoming = u.UpcomingBookings({"telegram", "alice"}, kT0);
+        REQUIRE(upcoming.size() == 2);
+        CHECK(upcoming[0].starts_at == kTen);
+        CHECK(upcoming[1].starts_at == kTen + 2h);
+        CHECK(u.BookingsBetween(kTen, kTen + 1h).size() == 2);
+    });
+}
+
+TEST_CASE_METHOD(StoreFixture, "two processes racing for one slot get one booking",
+                 "[bookings][race]") {
+    auto other = OpenAnother();
+    for (int round = 0; round < 10; ++round) {
+        const auto start = kTen + std::chrono::hours(round);
+        std::atomic<int> won{0};
+        auto book = [&](core::Store& s, const std::string& user) {
+            core::RunWithRetry(s, [&](UnitOfWork& u) {
+                if (u.InsertBooking(MakeBooking(user, 0, start, 30min), Cells(start, 30min), kT0)) {
+                    ++won;
+                }
+            });
+        };
+        RunConcurrently([&] { book(*store, "alice"); }, [&] { book(*other, "bob"); });
+        CHECK(won.load() == 1);
+    }
+    store->Read([&](UnitOfWork& u) { CHECK(u.BookingsBetween(kT0, kT0 + 72h).size() == 10); });
+}
+
+TEST_CASE_METHOD(StoreFixture, "a booking with no cells is invalid", "[bookings]") {
+    REQUIRE_STORAGE_ERROR(
+        store->Write([&](UnitOfWork& u) { u.InsertBooking(MakeBooking("a", 0, kTen, 30min), {}, kT0); }),
+        kInvalid);
+}
+
+}  // namespace
+}  // namespace bookbot::testing

@@ -1,0 +1,111 @@
+#include <set>
+
+#include "fixture.hpp"
+
+namespace bookbot::testing {
+namespace {
+
+using core::OutboxMessage;
+using core::OutboxStatus;
+using core::UnitOfWork;
+
+std::vector<OutboxMessage> Claim(core::Store& store, const std::string& worker,
+                                 core::TimePoint now, std::int64_t limit = 10) {
+    std::vector<OutboxMessage> claimed;
+    store.Write([&](UnitOfWork& u) { claimed = u.ClaimOutbox(worker, now, 30s, limit); });
+    return claimed;
+}
+
+std::vector<std::string> Bodies(const std::vector<OutboxMessage>& messages) {
+    std::vector<std::string> bodies;
+    for (const auto& m : messages) bodies.push_back(m.body);
+    return bodies;
+}
+
+struct OutboxFixture : StoreFixture {
+    OutboxFixture() {
+        store->Write([&](UnitOfWork& u) {
+            u.Enqueue("telegram", "A", "a1", kT0);
+            u.Enqueue("telegram", "A", "a2", kT0);
+            u.Enqueue("telegram", "B", "b1", kT0 + 1s);
+        });
+    }
+};
+
+TEST_CASE_METHOD(OutboxFixture, "a chat's messages are claimed in order, one at a time",
+                 "[outbox]") {
+    const auto first = Claim(*store, "w1", kT0 + 1s);
+    CHECK(Bodies(first) == std::vector<std::string>{"a1", "b1"});
+    CHECK(first[0].attempts == 1);
+    CHECK(first[0].chat_id == "A");
+    CHECK(Claim(*store, "w2", kT0 + 2s).empty());  // a2 waits for a1; the rest are claimed
+
+    store->Write([&](UnitOfWork& u) { CHECK(u.MarkSent(first[0].id, "w1", kT0 + 3s)); });
+    CHECK(Bodies(Claim(*store, "w2", kT0 + 3s)) == std::vector<std::string>{"a2"});
+    store->Read([&](UnitOfWork& u) {
+        CHECK(u.CountOutbox(OutboxStatus::kPending) == 2);
+        const auto sent = u.ListOutbox(OutboxStatus::kSent, 10);
+        REQUIRE(sent.size() == 1);
+        CHECK(sent[0].sent_at == kT0 + 3s);
+    });
+}
+
+TEST_CASE_METHOD(OutboxFixture, "an expired claim passes to another worker", "[outbox]") {
+    const auto claimed = Claim(*store, "w1", kT0 + 1s, 1);
+    REQUIRE(Bodies(claimed) == std::vector<std::string>{"a1"});
+    // w1 went quiet; after its 30 s lease, w2 takes a1 over.
+    const auto taken = Claim(*store, "w2", kT0 + 31s, 1);
+    REQUIRE(Bodies(taken) == std::vector<std::string>{"a1"});
+    CHECK(taken[0].attempts == 2);
+    store->Write([&](UnitOfWork& u) {
+        CHECK_FALSE(u.MarkSent(claimed[0].id, "w1", kT0 + 32s));  // no longer w1's
+        CHECK(u.MarkSent(claimed[0].id, "w2", kT0 + 32s));
+    });
+}
+
+TEST_CASE_METHOD(OutboxFixture, "retries wait, and dead messages stop the line no more",
+                 "[outbox]") {
+    const auto claimed = Claim(*store, "w1", kT0 + 1s, 1);
+    REQUIRE(claimed.size() == 1);
+    store->Write([&](UnitOfWork& u) {
+        CHECK(u.MarkRetry(claimed[0].id, "w1", kT0 + 10s, "HTTP 500"));
+    });
+    CHECK(Bodies(Claim(*store, "w1", kT0 + 9s)) == std::vector<std::string>{"b1"});
+    const auto again = Claim(*store, "w1", kT0 + 10s);
+    REQUIRE(Bodies(again) == std::vector<std::string>{"a1"});
+    CHECK(again[0].last_error == "HTTP 500");
+    store->Write([&](UnitOfWork& u) { CHECK(u.MarkDead(again[0].id, "w1", "HTTP 400")); });
+    store->Read([&](UnitOfWork& u) {
+        const auto dead = u.ListOutbox(OutboxStatus::kDead, 10);
+        REQUIRE(dead.size() == 1);
+        CHECK(dead[0].body == "a1");
+        CHECK(dead[0].last_error == "HTTP 400");
+        CHECK(u.CountOutbox(OutboxStatus::kDead) == 1);
+    });
+    CHECK(Bodies(Claim(*store, "w1", kT0 + 11s)) == std::vector<std::string>{"a2"});
+}
+
+TEST_CASE_METHOD(StoreFixture, "concurrent claimers never share a message", "[outbox][race]") {
+    constexpr int kChats = 60;
+    store->Write([&](UnitOfWork& u) {
+        for (int i = 0; i < kChats; ++i) u.Enqueue("telegram", std::to_string(i), "m", kT0);
+    });
+    auto other = OpenAnother();
+    std::vector<OutboxMessage> got_a, got_b;
+    auto drain = [&](core::Store& s, const std::string& worker, std::vector<OutboxMessage>& got) {
+        for (int round = 0; round < 40; ++round) {
+            core::RunWithRetry(s, [&](UnitOfWork& u) {
+                auto claimed = u.ClaimOutbox(worker, kT0, 60s, 4);
+                got.insert(got.end(), claimed.begin(), claimed.end());
+            });
+        }
+    };
+    RunConcurrently([&] { drain(*store, "a", got_a); }, [&] { drain(*other, "b", got_b); });
+    std::set<std::int64_t> ids;
+    for (const auto& m : got_a) ids.insert(m.id);
+    for (const auto& m : got_b) CHECK(ids.insert(m.id).second);
+    CHECK(ids.size() == kChats);
+}
+
+}  // namespace
+}  // namespace bookbot::testing
