@@ -15,7 +15,7 @@ using core::StorageError;
 
 constexpr std::string_view kCreateBookkeeping =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
-    " version INTEGER PRIMARY KEY,"
+    " version INTEGER NOT NULL PRIMARY KEY,"
     " name TEXT NOT NULL,"
     " checksum TEXT NOT NULL,"
     " applied_at BIGINT NOT NULL)";

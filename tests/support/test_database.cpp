@@ -82,7 +82,7 @@ public:
     void TerminateConnections() override {
         pqxx::connection admin(server_url_);
         pqxx::nontransaction tx(admin);
-        tx.exec0("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " +
+        tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " +
                  tx.quote(name_));
     }
 
