@@ -18,9 +18,16 @@ constexpr std::int64_t kMigrationLockKey = 0x626f6f6b626f74;  // "bookbot"
 
 // The one place libpqxx's errors become StorageError.
 [[noreturn]] void Translate(const std::exception& e, bool& healthy) {
-    std::string message = std::string("PostgreSQL: ") + e.what();
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
-        message.pop_back();
+    // libpq's messages span lines; an error is one log line.
+    std::string message = "PostgreSQL:";
+    for (std::string_view rest = e.what(); !rest.empty();) {
+        const std::size_t start = rest.find_first_not_of(" \t\r\n");
+        if (start == std::string_view::npos) break;
+        rest.remove_prefix(start);
+        const std::size_t end = std::min(rest.find_first_of(" \t\r\n"), rest.size());
+        message += ' ';
+        message += rest.substr(0, end);
+        rest.remove_prefix(end);
     }
     if (dynamic_cast<const pqxx::broken_connection*>(&e) ||
         dynamic_cast<const pqxx::in_doubt_error*>(&e)) {

@@ -1,0 +1,66 @@
+// bookbot: the command line, and the wiring of core, backends and transports.
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+
+#include "bookbot/backends/open_store.hpp"
+#include "bookbot/core/storage_error.hpp"
+#include "cli_support.hpp"
+#include "migrate_command.hpp"
+
+namespace bookbot::app {
+
+void AddDatabaseOption(CLI::App& command, std::string& url) {
+    command
+        .add_option("--db", url,
+                    "Database URL: sqlite:///abs/path.db, sqlite://relative/path.db or "
+                    "postgres://user:password@host:port/database")
+        ->envname("BOOKBOT_DATABASE_URL")
+        ->default_str(kDefaultDatabaseUrl);
+}
+
+std::unique_ptr<core::Store> OpenCliStore(const std::string& url) {
+    if (url.empty() || url == kDefaultDatabaseUrl) {
+        std::filesystem::create_directories("data");
+        return backends::OpenStore(kDefaultDatabaseUrl);
+    }
+    return backends::OpenStore(url);
+}
+
+namespace {
+
+void AddVersionCommand(CLI::App& app) {
+    app.add_subcommand("version", "Print the version, build type and compiled-in backends.")
+        ->callback([] {
+            std::printf("bookbot %s (%s build)\nbackends: sqlite%s\n", BOOKBOT_VERSION,
+                        BOOKBOT_BUILD_TYPE, backends::HasPostgres() ? ", postgres" : "");
+        });
+}
+
+}  // namespace
+}  // namespace bookbot::app
+
+int main(int argc, char** argv) {
+    CLI::App app{
+        "bookbot: a self-hosted appointment-booking chat bot for Telegram and WhatsApp.\n"
+        "Conversation state lives in the database named by --db / BOOKBOT_DATABASE_URL\n"
+        "(default: sqlite://data/bookbot.db)."};
+    app.require_subcommand(1);
+    bookbot::app::AddMigrateCommand(app);
+    bookbot::app::AddVersionCommand(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : 2;  // usage errors: 2, like other Unix tools
+    } catch (const bookbot::core::StorageError& e) {
+        std::fprintf(stderr, "bookbot: error (%s): %s\n",
+                     std::string(bookbot::core::KindName(e.kind())).c_str(), e.what());
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bookbot: error: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
