@@ -65,7 +65,8 @@ void AddMigrateCommand(CLI::App& app) {
         auto store = OpenCliStore(*url);
         const auto s = store->GetMigrationStatus();
         PrintStatus(*store, s);
-        if (!s.Problem().empty()) throw core::StorageError(core::StorageError::Kind::kSchema, s.Problem());
+        if (!s.Problem().empty())
+            throw core::StorageError(core::StorageError::Kind::kSchema, s.Problem());
     });
 }
 

@@ -3,6 +3,7 @@
 # package archive only (Debian 12 / Raspberry Pi OS 64-bit). Idempotent.
 #   scripts/install-deps.sh          build + run dependencies
 #   scripts/install-deps.sh --test   also the PostgreSQL 15 server used by the tests
+#   scripts/install-deps.sh --format only clang-format
 set -euo pipefail
 
 packages=(
@@ -13,9 +14,10 @@ packages=(
     nlohmann-json3-dev catch2
     libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
 )
-if [[ "${1:-}" == "--test" ]]; then
-    packages+=(postgresql-15 postgresql-client-15)
-fi
+case "${1:-}" in
+    --test) packages+=(postgresql-15 postgresql-client-15) ;;
+    --format) packages=(clang-format) ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

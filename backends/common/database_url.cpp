@@ -25,7 +25,8 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 
 DatabaseUrl::Backend PostgresChecked(std::string_view url, std::string_view rest) {
     // rest: [user[:password]@]host[:port][/database][?options]
-    static const std::regex kShape(R"(^(([^@/?]*)@)?(\[[0-9A-Fa-f:.]+\]|[^:/?@]*)(:([^/?]*))?(/[^?]*)?(\?.*)?$)");
+    static const std::regex kShape(
+        R"(^(([^@/?]*)@)?(\[[0-9A-Fa-f:.]+\]|[^:/?@]*)(:([^/?]*))?(/[^?]*)?(\?.*)?$)");
     std::cmatch m;
     if (!std::regex_match(rest.data(), rest.data() + rest.size(), m, kShape)) {
         Invalid("malformed PostgreSQL address", url);

@@ -31,7 +31,8 @@ json Parse(const std::string& text) {
 
 core::Context ToContext(const json& j) {
     if (!j.is_object()) {
-        throw StorageError(StorageError::Kind::kInternal, "stored session context is not an object");
+        throw StorageError(StorageError::Kind::kInternal,
+                           "stored session context is not an object");
     }
     core::Context context;
     for (const auto& [key, value] : j.items()) {

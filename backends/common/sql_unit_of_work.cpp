@@ -51,8 +51,8 @@ constexpr const char* kFlagColumns =
     "id, platform, user_id, chat_id, reason, created_at, resolved_at";
 
 HumanFlag FlagFromRow(const SqlRow& r) {
-    return {r.Int(0), {r.Text(1), r.Text(2)}, r.Text(3), r.Text(4), FromMs(r.Int(5)),
-            OptionalTime(r, 6)};
+    return {r.Int(0),  {r.Text(1), r.Text(2)}, r.Text(3),
+            r.Text(4), FromMs(r.Int(5)),       OptionalTime(r, 6)};
 }
 
 constexpr const char* kBookingColumns =
@@ -205,8 +205,10 @@ public:
             " ORDER BY id DESC LIMIT $3) AS newest ORDER BY id",
             {key.platform, key.user_id, limit});
         return MapRows<ConversationMessage>(r, [](const SqlRow& row) {
-            return ConversationMessage{row.Int(0), {row.Text(1), row.Text(2)},
-                                       core::ParseDirection(row.Text(3)), row.Text(4),
+            return ConversationMessage{row.Int(0),
+                                       {row.Text(1), row.Text(2)},
+                                       core::ParseDirection(row.Text(3)),
+                                       row.Text(4),
                                        FromMs(row.Int(5))};
         });
     }
@@ -227,11 +229,10 @@ public:
     }
 
     std::optional<HumanFlag> OpenFlag(const SessionKey& key) override {
-        const SqlResult r =
-            conn_.Exec(std::string("SELECT ") + kFlagColumns +
-                           " FROM human_flags WHERE platform = $1 AND user_id = $2"
-                           " AND resolved_at IS NULL",
-                       {key.platform, key.user_id});
+        const SqlResult r = conn_.Exec(std::string("SELECT ") + kFlagColumns +
+                                           " FROM human_flags WHERE platform = $1 AND user_id = $2"
+                                           " AND resolved_at IS NULL",
+                                       {key.platform, key.user_id});
         if (r.rows.empty()) return std::nullopt;
         return FlagFromRow(r.rows.front());
     }
@@ -253,8 +254,7 @@ public:
                    .affected == 1;
     }
 
-    std::optional<std::int64_t> InsertBooking(const Booking& b,
-                                              const std::vector<TimePoint>& cells,
+    std::optional<std::int64_t> InsertBooking(const Booking& b, const std::vector<TimePoint>& cells,
                                               TimePoint now) override {
         if (cells.empty() || b.ends_at <= b.starts_at) {
             throw StorageError(StorageError::Kind::kInvalid,
@@ -296,9 +296,9 @@ public:
     }
 
     std::optional<Booking> FindBooking(std::int64_t booking_id) override {
-        const SqlResult r = conn_.Exec(
-            std::string("SELECT ") + kBookingColumns + " FROM bookings WHERE id = $1",
-            {booking_id});
+        const SqlResult r =
+            conn_.Exec(std::string("SELECT ") + kBookingColumns + " FROM bookings WHERE id = $1",
+                       {booking_id});
         if (r.rows.empty()) return std::nullopt;
         return BookingFromRow(r.rows.front());
     }
@@ -323,10 +323,9 @@ public:
 
     std::vector<core::OccupiedCell> OccupiedCells(TimePoint from, TimePoint to) override {
         return MapRows<core::OccupiedCell>(
-            conn_.Exec(
-                "SELECT resource, cell_start, booking_id FROM booking_cells"
-                " WHERE cell_start >= $1 AND cell_start < $2 ORDER BY cell_start, resource",
-                {ToEpochMillis(from), ToEpochMillis(to)}),
+            conn_.Exec("SELECT resource, cell_start, booking_id FROM booking_cells"
+                       " WHERE cell_start >= $1 AND cell_start < $2 ORDER BY cell_start, resource",
+                       {ToEpochMillis(from), ToEpochMillis(to)}),
             [](const SqlRow& row) {
                 return core::OccupiedCell{static_cast<int>(row.Int(0)), FromMs(row.Int(1)),
                                           row.Int(2)};
@@ -417,8 +416,7 @@ public:
     }
 
     std::optional<std::string> GetTransportState(const std::string& name) override {
-        const SqlResult r =
-            conn_.Exec("SELECT value FROM transport_state WHERE name = $1", {name});
+        const SqlResult r = conn_.Exec("SELECT value FROM transport_state WHERE name = $1", {name});
         if (r.rows.empty()) return std::nullopt;
         return r.rows.front().Text(0);
     }

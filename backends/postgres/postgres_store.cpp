@@ -230,8 +230,8 @@ std::unique_ptr<core::Store> OpenPostgresStore(const DatabaseUrl& url,
                                                const StoreOptions& options) {
     const std::string conninfo = WithConnectTimeout(url.target(), options.timeout_seconds);
     auto pool = std::make_unique<ConnectionPool>(
-        [conninfo] { return std::make_unique<PostgresConnection>(conninfo); },
-        options.pool_size, std::chrono::seconds(options.timeout_seconds));
+        [conninfo] { return std::make_unique<PostgresConnection>(conninfo); }, options.pool_size,
+        std::chrono::seconds(options.timeout_seconds));
     // Connect now, so a bad address or password fails here and not on first use.
     { ConnectionPool::Lease probe = pool->Acquire(); }
     return std::make_unique<SqlStore>("postgres", url.redacted(), std::move(pool));

@@ -1,8 +1,8 @@
 #include "sqlite_store.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -71,9 +71,9 @@ public:
                      std::chrono::milliseconds timeout)
         : write_lock_(std::move(write_lock)), timeout_(timeout) {
         Guard([&] {
-            db_ = std::make_unique<SQLite::Database>(
-                path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                static_cast<int>(timeout.count()));
+            db_ = std::make_unique<SQLite::Database>(path,
+                                                     SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                                     static_cast<int>(timeout.count()));
             db_->exec("PRAGMA journal_mode = WAL");
             db_->exec("PRAGMA synchronous = NORMAL");
             db_->exec("PRAGMA foreign_keys = ON");
@@ -85,7 +85,8 @@ public:
             SQLite::Statement& stmt = Prepared(sql);
             stmt.reset();
             stmt.clearBindings();
-            for (std::size_t i = 0; i < params.size(); ++i) Bind(stmt, static_cast<int>(i + 1), params[i]);
+            for (std::size_t i = 0; i < params.size(); ++i)
+                Bind(stmt, static_cast<int>(i + 1), params[i]);
             const int before = db_->getTotalChanges();
             SqlResult result;
             const int columns = stmt.getColumnCount();
@@ -119,7 +120,8 @@ public:
             write_guard_ = std::unique_lock(*write_lock_, std::defer_lock);
             if (!write_guard_.try_lock_for(timeout_)) {
                 throw StorageError(Kind::kUnavailable, "SQLite: the write lock stayed busy for " +
-                                                           std::to_string(timeout_.count()) + " ms");
+                                                           std::to_string(timeout_.count()) +
+                                                           " ms");
             }
         }
         try {
@@ -140,7 +142,8 @@ public:
     void Rollback() noexcept override {
         if (db_ && !db_->getHandle()) healthy_ = false;
         if (db_ && sqlite3_get_autocommit(db_->getHandle()) == 0) {
-            if (sqlite3_exec(db_->getHandle(), "ROLLBACK", nullptr, nullptr, nullptr) != SQLITE_OK) {
+            if (sqlite3_exec(db_->getHandle(), "ROLLBACK", nullptr, nullptr, nullptr) !=
+                SQLITE_OK) {
                 healthy_ = false;
             }
         }

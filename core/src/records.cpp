@@ -15,12 +15,14 @@ Enum ParseName(std::string_view s, const std::pair<Enum, std::string_view> (&nam
     throw std::invalid_argument(std::string("unknown ") + what + " '" + std::string(s) + "'");
 }
 
-constexpr std::pair<Direction, std::string_view> kDirections[] = {
-    {Direction::kIn, "in"}, {Direction::kOut, "out"}};
+constexpr std::pair<Direction, std::string_view> kDirections[] = {{Direction::kIn, "in"},
+                                                                  {Direction::kOut, "out"}};
 constexpr std::pair<BookingStatus, std::string_view> kBookingStatuses[] = {
     {BookingStatus::kConfirmed, "confirmed"}, {BookingStatus::kCancelled, "cancelled"}};
 constexpr std::pair<OutboxStatus, std::string_view> kOutboxStatuses[] = {
-    {OutboxStatus::kPending, "pending"}, {OutboxStatus::kSent, "sent"}, {OutboxStatus::kDead, "dead"}};
+    {OutboxStatus::kPending, "pending"},
+    {OutboxStatus::kSent, "sent"},
+    {OutboxStatus::kDead, "dead"}};
 
 template <typename Enum, std::size_t N>
 std::string_view NameOf(Enum value, const std::pair<Enum, std::string_view> (&names)[N]) {

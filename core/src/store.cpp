@@ -7,11 +7,16 @@ namespace bookbot::core {
 
 std::string_view KindName(StorageError::Kind kind) noexcept {
     switch (kind) {
-        case StorageError::Kind::kUnavailable: return "unavailable";
-        case StorageError::Kind::kConflict: return "conflict";
-        case StorageError::Kind::kSchema: return "schema";
-        case StorageError::Kind::kInvalid: return "invalid";
-        case StorageError::Kind::kInternal: return "internal";
+        case StorageError::Kind::kUnavailable:
+            return "unavailable";
+        case StorageError::Kind::kConflict:
+            return "conflict";
+        case StorageError::Kind::kSchema:
+            return "schema";
+        case StorageError::Kind::kInvalid:
+            return "invalid";
+        case StorageError::Kind::kInternal:
+            return "internal";
     }
     return "internal";
 }
@@ -58,10 +63,14 @@ std::string MigrationStatus::Problem() const {
 
 const char* ToString(MigrationInfo::State state) noexcept {
     switch (state) {
-        case MigrationInfo::State::kApplied: return "applied";
-        case MigrationInfo::State::kPending: return "pending";
-        case MigrationInfo::State::kModified: return "MODIFIED";
-        case MigrationInfo::State::kUnknown: return "UNKNOWN (newer)";
+        case MigrationInfo::State::kApplied:
+            return "applied";
+        case MigrationInfo::State::kPending:
+            return "pending";
+        case MigrationInfo::State::kModified:
+            return "MODIFIED";
+        case MigrationInfo::State::kUnknown:
+            return "UNKNOWN (newer)";
     }
     return "?";
 }

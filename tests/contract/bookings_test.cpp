@@ -135,9 +135,10 @@ TEST_CASE_METHOD(StoreFixture, "two processes racing for one slot get one bookin
 }
 
 TEST_CASE_METHOD(StoreFixture, "a booking with no cells is invalid", "[bookings]") {
-    REQUIRE_STORAGE_ERROR(
-        store->Write([&](UnitOfWork& u) { u.InsertBooking(MakeBooking("a", 0, kTen, 30min), {}, kT0); }),
-        kInvalid);
+    REQUIRE_STORAGE_ERROR(store->Write([&](UnitOfWork& u) {
+        u.InsertBooking(MakeBooking("a", 0, kTen, 30min), {}, kT0);
+    }),
+                          kInvalid);
 }
 
 }  // namespace

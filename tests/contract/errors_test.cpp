@@ -53,7 +53,8 @@ TEST_CASE("a wrong password is unavailable, with the password masked", "[errors]
         "DO $$ BEGIN CREATE ROLE bookbot_pw LOGIN PASSWORD 'right'; EXCEPTION WHEN "
         "duplicate_object THEN NULL; END $$");
     std::string url = db->Url();
-    url.replace(url.find("://") + 3, url.find('@') - url.find("://") - 3, "bookbot_pw:wrong-secret");
+    url.replace(url.find("://") + 3, url.find('@') - url.find("://") - 3,
+                "bookbot_pw:wrong-secret");
     const StorageError e = OpenError(url);
     CHECK(e.kind() == StorageError::Kind::kUnavailable);
     CHECK_THAT(e.what(), Catch::Contains("password authentication failed"));

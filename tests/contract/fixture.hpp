@@ -45,15 +45,15 @@ void RunConcurrently(A a, B b) {
 }
 
 // Asserts that `expr` throws StorageError of `kind`.
-#define REQUIRE_STORAGE_ERROR(expr, expected_kind)                               \
-    do {                                                                         \
-        try {                                                                    \
-            expr;                                                                \
-            FAIL("expected StorageError " #expected_kind);                       \
-        } catch (const ::bookbot::core::StorageError& e_) {                      \
-            INFO(e_.what());                                                     \
+#define REQUIRE_STORAGE_ERROR(expr, expected_kind)                                    \
+    do {                                                                              \
+        try {                                                                         \
+            expr;                                                                     \
+            FAIL("expected StorageError " #expected_kind);                            \
+        } catch (const ::bookbot::core::StorageError& e_) {                           \
+            INFO(e_.what());                                                          \
             REQUIRE(e_.kind() == ::bookbot::core::StorageError::Kind::expected_kind); \
-        }                                                                        \
+        }                                                                             \
     } while (false)
 
 }  // namespace bookbot::testing

@@ -76,8 +76,9 @@ TEST_CASE("both backends build the same tables, columns and indexes", "[migratio
     const auto schema = StoreFixture::OpenAndMigrate(db->Url())->DescribeSchema();
     CHECK_THAT(schema, Catch::VectorContains(std::string(
                            "index booking_cells_booking on booking_cells (booking_id)")));
-    CHECK_THAT(schema, Catch::VectorContains(std::string(
-                           "index human_flags_open on human_flags (platform, user_id) unique partial")));
+    CHECK_THAT(schema,
+               Catch::VectorContains(std::string(
+                   "index human_flags_open on human_flags (platform, user_id) unique partial")));
     CHECK_THAT(schema, Catch::VectorContains(
                            std::string("primary key booking_cells (resource, cell_start)")));
     CHECK_THAT(schema, Catch::VectorContains(

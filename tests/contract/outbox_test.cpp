@@ -9,8 +9,8 @@ using core::OutboxMessage;
 using core::OutboxStatus;
 using core::UnitOfWork;
 
-std::vector<OutboxMessage> Claim(core::Store& store, const std::string& worker,
-                                 core::TimePoint now, std::int64_t limit = 10) {
+std::vector<OutboxMessage> Claim(core::Store& store, const std::string& worker, core::TimePoint now,
+                                 std::int64_t limit = 10) {
     std::vector<OutboxMessage> claimed;
     store.Write([&](UnitOfWork& u) { claimed = u.ClaimOutbox(worker, now, 30s, limit); });
     return claimed;
@@ -67,9 +67,8 @@ TEST_CASE_METHOD(OutboxFixture, "retries wait, and dead messages stop the line n
                  "[outbox]") {
     const auto claimed = Claim(*store, "w1", kT0 + 1s, 1);
     REQUIRE(claimed.size() == 1);
-    store->Write([&](UnitOfWork& u) {
-        CHECK(u.MarkRetry(claimed[0].id, "w1", kT0 + 10s, "HTTP 500"));
-    });
+    store->Write(
+        [&](UnitOfWork& u) { CHECK(u.MarkRetry(claimed[0].id, "w1", kT0 + 10s, "HTTP 500")); });
     CHECK(Bodies(Claim(*store, "w1", kT0 + 9s)) == std::vector<std::string>{"b1"});
     const auto again = Claim(*store, "w1", kT0 + 10s);
     REQUIRE(Bodies(again) == std::vector<std::string>{"a1"});

@@ -34,7 +34,8 @@ std::int64_t Save(core::Store& store, const Session& s, core::TimePoint now,
 
 TEST_CASE_METHOD(StoreFixture, "a saved session reads back exactly", "[sessions]") {
     Session s = NewSession(kAlice);
-    s.context = {{"step", "pick_time"}, {"service", "Haircut ✂️ «deluxe»"}, {"note", "a\"b\\c\n"}};
+    s.context = {
+        {"step", "pick_time"}, {"service", "Haircut ✂️ «deluxe»"}, {"note", "a\"b\\c\n"}};
     s.step_history = {{{"step", "menu"}}, {{"step", "pick_service"}, {"page", "2"}}};
 
     CHECK(Load(*store, kAlice, kT0).session == std::nullopt);
@@ -129,8 +130,7 @@ TEST_CASE_METHOD(StoreFixture, "expiry is exact and slides with every write", "[
     }
 }
 
-TEST_CASE_METHOD(StoreFixture, "the sweep deletes expired sessions in batches",
-                 "[sessions][ttl]") {
+TEST_CASE_METHOD(StoreFixture, "the sweep deletes expired sessions in batches", "[sessions][ttl]") {
     for (int i = 0; i < 7; ++i) {
         REQUIRE(Save(*store, NewSession({"telegram", "old" + std::to_string(i)}), kT0, 10min) == 1);
     }
@@ -195,7 +195,8 @@ TEST_CASE_METHOD(StoreFixture, "history keeps the newest messages in order", "[h
     store->Write([&](UnitOfWork& u) {
         for (int i = 0; i < 5; ++i) {
             u.AppendMessage(kAlice, i % 2 ? core::Direction::kOut : core::Direction::kIn,
-                            "message " + std::to_string(i) + " — ünïcödé", kT0 + std::chrono::seconds(i));
+                            "message " + std::to_string(i) + " — ünïcödé",
+                            kT0 + std::chrono::seconds(i));
         }
         u.AppendMessage({"telegram", "bob"}, core::Direction::kIn, "other chat", kT0);
     });

@@ -43,8 +43,9 @@ TEST_CASE("without any URL, migrate uses ./data/bookbot.db", "[cli][sqlite]") {
     const auto dir = std::filesystem::temp_directory_path() / "bookbot_cli_default";
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    const CommandResult r = RunCommand("cd " + ShellQuote(dir.string()) +
-                                       " && env -u BOOKBOT_DATABASE_URL " BOOKBOT_BINARY " migrate");
+    const CommandResult r =
+        RunCommand("cd " + ShellQuote(dir.string()) +
+                   " && env -u BOOKBOT_DATABASE_URL " BOOKBOT_BINARY " migrate");
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.output, Catch::Contains("sqlite://data/bookbot.db"));
     CHECK(std::filesystem::exists(dir / "data" / "bookbot.db"));
@@ -72,13 +73,13 @@ void CheckOneLineError(const CommandResult& r, const std::string& says) {
 }
 
 TEST_CASE("bad databases give one clear error line and exit 1", "[cli]") {
-    CheckOneLineError(Bookbot("migrate --db 'mysql://root:hunter2@db/x'"), "unknown scheme 'mysql'");
+    CheckOneLineError(Bookbot("migrate --db 'mysql://root:hunter2@db/x'"),
+                      "unknown scheme 'mysql'");
     CheckOneLineError(Bookbot("migrate --db sqlite:///no-such-dir/bookbot.db"),
                       "'/no-such-dir' does not exist");
     CheckOneLineError(Bookbot("migrate status --db 'postgres://bot:hunter2@127.0.0.1:1/db'"),
                       "Connection refused");
-    CheckOneLineError(Bookbot("migrate --db 'postgres://bot:hunter2@127.0.0.1:x/db'"),
-                      "port 'x'");
+    CheckOneLineError(Bookbot("migrate --db 'postgres://bot:hunter2@127.0.0.1:x/db'"), "port 'x'");
 }
 
 TEST_CASE("usage errors exit 2 and help exits 0", "[cli]") {

@@ -1,8 +1,8 @@
 #include "test_database.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <unistd.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -83,7 +83,7 @@ public:
         pqxx::connection admin(server_url_);
         pqxx::nontransaction tx(admin);
         tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " +
-                 tx.quote(name_));
+                tx.quote(name_));
     }
 
 private:

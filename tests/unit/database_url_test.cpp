@@ -1,6 +1,7 @@
+#include "bookbot/backends/database_url.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "bookbot/backends/database_url.hpp"
 #include "bookbot/core/storage_error.hpp"
 
 namespace bookbot::backends {
@@ -12,7 +13,8 @@ TEST_CASE("SQLite URLs give a file path", "[url]") {
     CHECK(DatabaseUrl::Parse("sqlite:///var/lib/bookbot/bookbot.db").target() ==
           "/var/lib/bookbot/bookbot.db");
     CHECK(DatabaseUrl::Parse("sqlite://data/bookbot.db").target() == "data/bookbot.db");
-    CHECK(DatabaseUrl::Parse("sqlite://data/bookbot.db").backend() == DatabaseUrl::Backend::kSqlite);
+    CHECK(DatabaseUrl::Parse("sqlite://data/bookbot.db").backend() ==
+          DatabaseUrl::Backend::kSqlite);
 }
 
 TEST_CASE("PostgreSQL URLs pass through, both schemes", "[url]") {
@@ -26,7 +28,8 @@ TEST_CASE("PostgreSQL URLs pass through, both schemes", "[url]") {
 }
 
 TEST_CASE("passwords never show in the redacted form", "[url]") {
-    CHECK(RedactUrl("postgres://bot:s3cret@db:5432/bookbot") == "postgres://bot:***@db:5432/bookbot");
+    CHECK(RedactUrl("postgres://bot:s3cret@db:5432/bookbot") ==
+          "postgres://bot:***@db:5432/bookbot");
     CHECK(RedactUrl("postgres://bot@db/bookbot?password=s3cret&sslmode=require") ==
           "postgres://bot@db/bookbot?password=***&sslmode=require");
     CHECK(RedactUrl("postgres://db/bookbot") == "postgres://db/bookbot");

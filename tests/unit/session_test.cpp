@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "bookbot/core/session.hpp"
+
+#include <catch2/catch.hpp>
 
 namespace bookbot::core {
 namespace {
