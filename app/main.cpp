@@ -6,6 +6,7 @@
 
 #include "bookbot/backends/open_store.hpp"
 #include "bookbot/core/storage_error.hpp"
+#include "chat_command.hpp"
 #include "cli_support.hpp"
 #include "migrate_command.hpp"
 
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
         "Conversation state lives in the database named by --db / BOOKBOT_DATABASE_URL\n"
         "(default: sqlite://data/bookbot.db)."};
     app.require_subcommand(1);
+    bookbot::app::AddChatCommand(app);
     bookbot::app::AddMigrateCommand(app);
     bookbot::app::AddVersionCommand(app);
     try {

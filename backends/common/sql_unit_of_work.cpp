@@ -343,19 +343,21 @@ public:
         return id;
     }
 
-    std::vector<OutboxMessage> ClaimOutbox(const std::string& worker, TimePoint now, Millis lease,
+    std::vector<OutboxMessage> ClaimOutbox(const std::string& worker, const std::string& platform,
+                                           TimePoint now, Millis lease,
                                            std::int64_t limit) override {
         const std::int64_t now_ms = ToEpochMillis(now);
         // The chat's oldest pending message, if due and not held by a live claim.
         const std::string candidates =
             std::string(
-                "SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= $1"
+                "SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.platform = $3"
+                " AND o.next_attempt_at <= $1"
                 " AND (o.claimed_until IS NULL OR o.claimed_until <= $1)"
                 " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.platform = o.platform"
                 " AND e.chat_id = o.chat_id AND e.status = 'pending' AND e.id < o.id)"
                 " ORDER BY o.next_attempt_at, o.id LIMIT $2") +
             std::string(conn_.SkipLockedSuffix());
-        const SqlResult ids = conn_.Exec(candidates, {now_ms, limit});
+        const SqlResult ids = conn_.Exec(candidates, {now_ms, limit, platform});
         std::vector<OutboxMessage> claimed;
         for (const SqlRow& row : ids.rows) {
             // The claim re-checks the lease, so of two racing claimers one wins.

@@ -12,7 +12,7 @@ using core::UnitOfWork;
 std::vector<OutboxMessage> Claim(core::Store& store, const std::string& worker, core::TimePoint now,
                                  std::int64_t limit = 10) {
     std::vector<OutboxMessage> claimed;
-    store.Write([&](UnitOfWork& u) { claimed = u.ClaimOutbox(worker, now, 30s, limit); });
+    store.Write([&](UnitOfWork& u) { claimed = u.ClaimOutbox(worker, "telegram", now, 30s, limit); });
     return claimed;
 }
 
@@ -28,6 +28,7 @@ struct OutboxFixture : StoreFixture {
             u.Enqueue("telegram", "A", "a1", kT0);
             u.Enqueue("telegram", "A", "a2", kT0);
             u.Enqueue("telegram", "B", "b1", kT0 + 1s);
+            u.Enqueue("whatsapp", "A", "w1", kT0);  // another platform's dispatcher takes it
         });
     }
 };
@@ -43,7 +44,7 @@ TEST_CASE_METHOD(OutboxFixture, "a chat's messages are claimed in order, one at 
     store->Write([&](UnitOfWork& u) { CHECK(u.MarkSent(first[0].id, "w1", kT0 + 3s)); });
     CHECK(Bodies(Claim(*store, "w2", kT0 + 3s)) == std::vector<std::string>{"a2"});
     store->Read([&](UnitOfWork& u) {
-        CHECK(u.CountOutbox(OutboxStatus::kPending) == 2);
+        CHECK(u.CountOutbox(OutboxStatus::kPending) == 3);
         const auto sent = u.ListOutbox(OutboxStatus::kSent, 10);
         REQUIRE(sent.size() == 1);
         CHECK(sent[0].sent_at == kT0 + 3s);
@@ -94,7 +95,7 @@ TEST_CASE_METHOD(StoreFixture, "concurrent claimers never share a message", "[ou
     auto drain = [&](core::Store& s, const std::string& worker, std::vector<OutboxMessage>& got) {
         for (int round = 0; round < 40; ++round) {
             core::RunWithRetry(s, [&](UnitOfWork& u) {
-                auto claimed = u.ClaimOutbox(worker, kT0, 60s, 4);
+                auto claimed = u.ClaimOutbox(worker, "telegram", kT0, 60s, 4);
                 got.insert(got.end(), claimed.begin(), claimed.end());
             });
         }

@@ -86,12 +86,14 @@ public:
     // Queues a message for delivery; it becomes due at `now`. Returns its id.
     virtual std::int64_t Enqueue(const std::string& platform, const std::string& chat_id,
                                  const std::string& body, TimePoint now) = 0;
-    // Claims up to `limit` due pending messages for `worker` until now + lease.
+    // Claims up to `limit` due pending messages of `platform` for `worker` until
+    // now + lease.
     // Only the oldest pending message of each chat is claimable, so a chat's
     // messages go out in order. A message claimed by another worker whose lease
     // has not run out is never returned, also when several processes share one
     // database.
-    virtual std::vector<OutboxMessage> ClaimOutbox(const std::string& worker, TimePoint now,
+    virtual std::vector<OutboxMessage> ClaimOutbox(const std::string& worker,
+                                                   const std::string& platform, TimePoint now,
                                                    Millis lease, std::int64_t limit) = 0;
     // Outcome of a claimed message; each returns false if `worker` no longer
     // holds the claim (it ran out and someone else took it).

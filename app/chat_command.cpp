@@ -1,0 +1,57 @@
+#include "chat_command.hpp"
+
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "bookbot/core/engine.hpp"
+#include "cli_support.hpp"
+#include "console/console_chat.hpp"
+
+namespace bookbot::app {
+
+void AddChatCommand(CLI::App& app) {
+    struct Options {
+        std::string db;
+        std::string user = "local";
+    };
+    auto options = std::make_shared<Options>();
+    CLI::App* chat = app.add_subcommand(
+        "chat",
+        "Talk to the bot in this terminal, with no platform token: the same engine and store "
+        "as Telegram and WhatsApp. Type a button's number to press it; anything else is sent as "
+        "text. Reads lines from a pipe too, and exits at end of input. Uses the built-in demo "
+        "business.");
+    AddDatabaseOption(*chat, options->db);
+    chat->add_option("--user", options->user,
+                     "Who you are in the conversation; the same id continues it later")
+        ->capture_default_str();
+    chat->callback([options] {
+        auto store = OpenCliStore(options->db);
+        store->Migrate(core::SystemClock().Now());
+        store->RequireCurrentSchema();
+        const core::Business business = core::DemoBusiness();
+        core::Validate(business);
+        const core::SystemClock clock;
+        core::Engine engine(*store, business, clock);
+        transports::console::ConsoleChat console(engine, *store, clock, options->user);
+
+        const bool interactive = isatty(STDIN_FILENO) != 0;
+        if (interactive) {
+            std::cout << "bookbot chat with " << business.name << " as user '" << options->user
+                      << "' (" << store->RedactedUrl() << "). Ctrl-D ends.\n";
+        }
+        console.Resume(std::cout);
+        std::string line;
+        while (true) {
+            if (interactive) std::cout << "> " << std::flush;
+            if (!std::getline(std::cin, line)) break;
+            if (line.empty()) continue;
+            console.HandleLine(line, std::cout);
+        }
+    });
+}
+
+}  // namespace bookbot::app

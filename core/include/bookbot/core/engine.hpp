@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bookbot/core/business.hpp"
+#include "bookbot/core/clock.hpp"
+#include "bookbot/core/messages.hpp"
+#include "bookbot/core/store.hpp"
+
+namespace bookbot::core {
+
+// What handling one update did.
+struct HandleResult {
+    bool duplicate = false;      // the update was handled before: nothing happened
+    std::vector<Reply> replies;  // what went into the outbox, buttons stamped
+    int retries = 0;             // units run again after a conflict
+};
+
+// Handles inbound updates, each as ONE unit of work on the store: dedupe by
+// (platform, external id) → load the session (expired reads as fresh) → run
+// the flow step → save the session with compare-and-set and sliding expiry →
+// append the history → put the replies in the outbox. A conflict runs the
+// whole step again; a replay has exactly one effect. Thread-safe: holds no
+// state of its own beyond references.
+class Engine {
+public:
+    Engine(Store& store, const Business& business, const Clock& clock)
+        : store_(store), business_(business), clock_(clock) {}
+
+    // Throws StorageError when the store fails (after retries): the transport
+    // answers so that the platform delivers the update again.
+    HandleResult Handle(const Inbound& inbound);
+
+    // Button payloads are "<session version>|<action>": a button from an older
+    // message than the session's is recognised as stale.
+    static std::string StampPayload(std::int64_t version, const std::string& action);
+
+private:
+    Store& store_;
+    const Business& business_;
+    const Clock& clock_;
+};
+
+}  // namespace bookbot::core

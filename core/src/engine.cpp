@@ -1,0 +1,103 @@
+#include "bookbot/core/engine.hpp"
+
+#include "bookbot/core/flows.hpp"
+
+namespace bookbot::core {
+namespace {
+
+constexpr int kMaxAttempts = 8;
+
+struct Unstamped {
+    std::optional<std::int64_t> version;
+    std::string action;
+};
+
+Unstamped SplitPayload(const std::string& payload) {
+    const auto bar = payload.find('|');
+    if (bar == std::string::npos) return {std::nullopt, payload};
+    try {
+        return {std::stoll(payload.substr(0, bar)), payload.substr(bar + 1)};
+    } catch (const std::exception&) {
+        return {std::nullopt, payload.substr(bar + 1)};
+    }
+}
+
+std::string HistoryText(const Inbound& in) {
+    switch (in.kind) {
+        case Inbound::Kind::kText:
+            return in.payload;
+        case Inbound::Kind::kButton:
+            return "[button] " + SplitPayload(in.payload).action;
+        case Inbound::Kind::kUnsupported:
+            return "[unsupported] " + in.payload;
+    }
+    return in.payload;
+}
+
+}  // namespace
+
+std::string Engine::StampPayload(std::int64_t version, const std::string& action) {
+    return std::to_string(version) + "|" + action;
+}
+
+HandleResult Engine::Handle(const Inbound& in) {
+    HandleResult result;
+    bool slot_taken = false;
+    for (int attempt = 1;; ++attempt) {
+        const TimePoint now = clock_.Now();
+        try {
+            result.replies.clear();
+            result.duplicate = false;
+            store_.Write([&](UnitOfWork& unit) {
+                if (!unit.RecordInbound(in.platform, in.external_id, now)) {
+                    result.duplicate = true;
+                    return;
+                }
+                const SessionKey key{in.platform, in.user_id};
+                const SessionLookup lookup = unit.LoadSession(key, now);
+                Session session;
+                if (lookup.session) {
+                    session = *lookup.session;
+                } else {
+                    session.key = key;
+                    session.context = {{"step", "menu"}};
+                }
+                session.chat_id = in.chat_id;
+
+                FlowInput input;
+                input.kind = in.kind;
+                input.now = now;
+                input.slot_taken = slot_taken;
+                input.expired = lookup.expired;
+                if (in.kind == Inbound::Kind::kText) input.text = in.payload;
+                if (in.kind == Inbound::Kind::kButton) {
+                    const Unstamped button = SplitPayload(in.payload);
+                    input.action = button.action;
+                    input.stale = button.version != session.version || session.version == 0;
+                }
+                unit.AppendMessage(key, Direction::kIn, HistoryText(in), now);
+
+                std::vector<Reply> replies = RunFlow(business_, session, input, unit);
+                const std::int64_t version = unit.SaveSession(session, now, business_.session_ttl);
+                for (Reply& reply : replies) {
+                    for (auto& row : reply.keyboard) {
+                        for (Button& b : row) b.payload = StampPayload(version, b.payload);
+                    }
+                    unit.Enqueue(in.platform, in.chat_id, EncodeReply(reply), now);
+                    unit.AppendMessage(key, Direction::kOut, reply.text, now);
+                }
+                result.replies = std::move(replies);
+            });
+            return result;
+        } catch (const SlotTaken&) {
+            // Rolled back; run the step again, telling the customer.
+            slot_taken = true;
+            if (attempt >= kMaxAttempts) throw;
+        } catch (const StorageError& e) {
+            if (e.kind() != StorageError::Kind::kConflict || attempt >= kMaxAttempts) throw;
+            ++result.retries;
+        }
+    }
+}
+
+}  // namespace bookbot::core

@@ -1,0 +1,169 @@
+#include "flow_views.hpp"
+
+#include <date/tz.h>
+
+#include <charconv>
+
+namespace bookbot::core {
+namespace {
+
+constexpr int kServicesPerPage = 6;
+constexpr int kDaysPerPage = 8;
+constexpr int kTimesPerPage = 12;
+constexpr int kBookingsPerPage = 6;
+
+int PageOf(Session& s) {
+    int page = 0;
+    const std::string& text = s.context["page"];
+    std::from_chars(text.data(), text.data() + text.size(), page);
+    return page;
+}
+
+// Lays buttons out `per_row` to a row.
+void AddGrid(Reply& reply, std::vector<Button> buttons, std::size_t per_row) {
+    for (std::size_t i = 0; i < buttons.size(); i += per_row) {
+        reply.keyboard.emplace_back(
+            buttons.begin() + static_cast<std::ptrdiff_t>(i),
+            buttons.begin() + static_cast<std::ptrdiff_t>(std::min(buttons.size(), i + per_row)));
+    }
+}
+
+}  // namespace
+
+Occupancy FlowViews::LoadOccupancy() {
+    const UtcInterval window = BookingWindow(b_.rules, now_);
+    Occupancy occupancy;
+    for (const auto& cell : unit_.OccupiedCells(window.begin, window.end)) {
+        occupancy.Add(cell.resource, cell.cell_start);
+    }
+    return occupancy;
+}
+
+std::string FlowViews::DayLabel(LocalDate date) const {
+    static constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s %02d.%02d.", kDays[static_cast<int>(WeekdayOf(date))],
+                  date.day, date.month);
+    return buf;
+}
+
+std::string FlowViews::TimeLabel(TimePoint t) const {
+    const auto zoned = date::make_zoned(b_.rules.time_zone, t);
+    return date::format("%H:%M", zoned.get_local_time());
+}
+
+std::map<std::string, std::string> FlowViews::Describe(const Booking& booking) const {
+    const Service* service = b_.FindService(booking.service_id);
+    return {{"service", service ? service->name : booking.service_id},
+            {"day", DayLabel(LocalDateAt(b_.rules.time_zone, booking.starts_at))},
+            {"time", TimeLabel(booking.starts_at)}};
+}
+
+std::optional<Slot> FlowViews::FindFreeSlot(const Service& service, TimePoint start) {
+    const LocalDate date = LocalDateAt(b_.rules.time_zone, start);
+    for (const Slot& slot : FreeSlots(b_.rules, service.duration, date, now_, LoadOccupancy())) {
+        if (slot.start == start) return slot;
+    }
+    return std::nullopt;
+}
+
+template <typename T>
+void FlowViews::AddNav(Reply& reply, const Paged<T>& page, bool with_cancel) const {
+    std::vector<Button> nav;
+    if (page.has_prev) {
+        nav.push_back({b_.Text("previous"), "pg:" + std::to_string(page.page_index - 1)});
+    }
+    if (page.has_next) {
+        nav.push_back({b_.Text("next"), "pg:" + std::to_string(page.page_index + 1)});
+    }
+    if (!nav.empty()) reply.keyboard.push_back(std::move(nav));
+    std::vector<Button> row = {{b_.Text("back"), "back"}};
+    if (with_cancel) row.push_back({b_.Text("cancel"), "cancel"});
+    reply.keyboard.push_back(std::move(row));
+}
+
+Reply FlowViews::Render(Session& s) {
+    const std::string step = s.context["step"];
+    const Service* service = b_.FindService(s.context["service"]);
+    Reply r;
+    if (step == "service") {
+        r.text = b_.Text("pick_service");
+        const auto page = Page(b_.services, PageOf(s), kServicesPerPage);
+        std::vector<Button> buttons;
+        for (const Service& sv : page.items) {
+            buttons.push_back(
+                {sv.price.empty() ? sv.name : sv.name + " · " + sv.price, "svc:" + sv.id});
+        }
+        AddGrid(r, std::move(buttons), 1);
+        AddNav(r, page, true);
+    } else if (step == "day" && service) {
+        const auto days = DaysWithFreeSlots(b_.rules, service->duration, now_, LoadOccupancy());
+        r.text = b_.Text(days.empty() ? "no_days" : "pick_day", {{"service", service->name}});
+        const auto page = Page(days, PageOf(s), kDaysPerPage);
+        std::vector<Button> buttons;
+        for (const LocalDate& d : page.items)
+            buttons.push_back({DayLabel(d), "day:" + d.ToString()});
+        AddGrid(r, std::move(buttons), 2);
+        AddNav(r, page, true);
+    } else if (step == "time" && service && LocalDate::Parse(s.context["day"])) {
+        const LocalDate day = *LocalDate::Parse(s.context["day"]);
+        const auto slots = FreeSlots(b_.rules, service->duration, day, now_, LoadOccupancy());
+        r.text =
+            slots.empty() ? b_.Text("slot_taken") : b_.Text("pick_time", {{"day", DayLabel(day)}});
+        const auto page = Page(slots, PageOf(s), kTimesPerPage);
+        std::vector<Button> buttons;
+        for (const Slot& slot : page.items) {
+            buttons.push_back(
+                {slot.local_time, "slot:" + std::to_string(ToEpochMillis(slot.start)) + ":" +
+                                      std::to_string(slot.resource)});
+        }
+        AddGrid(r, std::move(buttons), 3);
+        AddNav(r, page, true);
+    } else if (step == "confirm" && service) {
+        Booking draft;
+        draft.service_id = service->id;
+        draft.starts_at = FromEpochMillis(std::stoll(s.context["slot"]));
+        const bool moving = s.context["flow"] == "reschedule";
+        r.text = b_.Text(moving ? "confirm_reschedule" : "confirm", Describe(draft));
+        r.keyboard = {{{b_.Text("yes"), "ok"}},
+                      {{b_.Text("back"), "back"}, {b_.Text("cancel"), "cancel"}}};
+    } else if (step == "mine") {
+        const auto bookings = unit_.UpcomingBookings(s.key, now_);
+        r.text = b_.Text(bookings.empty() ? "no_bookings" : "your_bookings");
+        const auto page = Page(bookings, PageOf(s), kBookingsPerPage);
+        std::vector<Button> buttons;
+        for (const Booking& bk : page.items) {
+            const auto d = Describe(bk);
+            buttons.push_back({d.at("service") + " · " + d.at("day") + " " + d.at("time"),
+                               "bk:" + std::to_string(bk.id)});
+        }
+        AddGrid(r, std::move(buttons), 1);
+        AddNav(r, page, false);
+    } else if ((step == "manage" || step == "cancel_confirm") && !s.context["booking"].empty()) {
+        const auto booking = unit_.FindBooking(std::stoll(s.context["booking"]));
+        if (!booking || booking->status != BookingStatus::kConfirmed) {
+            r.text = b_.Text("gone");
+            r.keyboard = {{{b_.Text("back"), "back"}}};
+        } else if (step == "manage") {
+            r.text = b_.Text("manage", Describe(*booking));
+            r.keyboard = {{{b_.Text("reschedule"), "rs"}},
+                          {{b_.Text("cancel_booking"), "cx"}},
+                          {{b_.Text("back"), "back"}}};
+        } else {
+            r.text = b_.Text("confirm_cancel", Describe(*booking));
+            r.keyboard = {{{b_.Text("yes"), "ok"}}, {{b_.Text("back"), "back"}}};
+        }
+    } else if (step == "human") {
+        r.text = b_.Text("human_flagged");
+        r.keyboard = {{{b_.Text("main_menu"), "menu"}}};
+    } else {
+        s.context = {{"step", "menu"}};
+        r.text = b_.Text("menu");
+        r.keyboard = {{{b_.Text("menu_book"), "book"}},
+                      {{b_.Text("menu_mine"), "mine"}},
+                      {{b_.Text("menu_human"), "human"}}};
+    }
+    return r;
+}
+
+}  // namespace bookbot::core

@@ -1,0 +1,40 @@
+#pragma once
+
+// Rendering of the flows' steps (core-internal).
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "bookbot/core/business.hpp"
+#include "bookbot/core/messages.hpp"
+#include "bookbot/core/store.hpp"
+
+namespace bookbot::core {
+
+class FlowViews {
+public:
+    FlowViews(const Business& business, UnitOfWork& unit, TimePoint now)
+        : b_(business), unit_(unit), now_(now) {}
+
+    // The message of the session's current step, from its context alone.
+    Reply Render(Session& session);
+    // The free slot of `service` starting exactly at `start`, if any.
+    std::optional<Slot> FindFreeSlot(const Service& service, TimePoint start);
+    // {service}, {day}, {time} of a booking, for texts.
+    std::map<std::string, std::string> Describe(const Booking& booking) const;
+
+private:
+    Occupancy LoadOccupancy();
+    std::string DayLabel(LocalDate date) const;
+    std::string TimeLabel(TimePoint t) const;
+    // Appends the page's navigation row and Back/Cancel.
+    template <typename T>
+    void AddNav(Reply& reply, const Paged<T>& page, bool with_cancel) const;
+
+    const Business& b_;
+    UnitOfWork& unit_;
+    const TimePoint now_;
+};
+
+}  // namespace bookbot::core
