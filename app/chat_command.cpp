@@ -4,10 +4,12 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "bookbot/core/engine.hpp"
 #include "cli_support.hpp"
+#include "config.hpp"
 #include "console/console_chat.hpp"
 
 namespace bookbot::app {
@@ -16,24 +18,27 @@ void AddChatCommand(CLI::App& app) {
     struct Options {
         std::string db;
         std::string user = "local";
+        std::optional<std::string> config;
     };
     auto options = std::make_shared<Options>();
     CLI::App* chat = app.add_subcommand(
         "chat",
         "Talk to the bot in this terminal, with no platform token: the same engine and store "
         "as Telegram and WhatsApp. Type a button's number to press it; anything else is sent as "
-        "text. Reads lines from a pipe too, and exits at end of input. Uses the built-in demo "
-        "business.");
+        "text. Reads lines from a pipe too, and exits at end of input.");
     AddDatabaseOption(*chat, options->db);
     chat->add_option("--user", options->user,
                      "Who you are in the conversation; the same id continues it later")
         ->capture_default_str();
+    chat->add_option("--config", options->config,
+                     "The business's TOML file (see packaging/bookbot.toml); default: a built-in "
+                     "demo barber shop")
+        ->envname("BOOKBOT_CONFIG");
     chat->callback([options] {
         auto store = OpenCliStore(options->db);
         store->Migrate(core::SystemClock().Now());
         store->RequireCurrentSchema();
-        const core::Business business = core::DemoBusiness();
-        core::Validate(business);
+        const core::Business business = LoadBusinessOrDemo(options->config);
         const core::SystemClock clock;
         core::Engine engine(*store, business, clock);
         transports::console::ConsoleChat console(engine, *store, clock, options->user);

@@ -12,7 +12,8 @@ using core::UnitOfWork;
 std::vector<OutboxMessage> Claim(core::Store& store, const std::string& worker, core::TimePoint now,
                                  std::int64_t limit = 10) {
     std::vector<OutboxMessage> claimed;
-    store.Write([&](UnitOfWork& u) { claimed = u.ClaimOutbox(worker, "telegram", now, 30s, limit); });
+    store.Write(
+        [&](UnitOfWork& u) { claimed = u.ClaimOutbox(worker, "telegram", now, 30s, limit); });
     return claimed;
 }
 
