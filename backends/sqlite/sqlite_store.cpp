@@ -140,7 +140,6 @@ public:
     }
 
     void Rollback() noexcept override {
-        if (db_ && !db_->getHandle()) healthy_ = false;
         if (db_ && sqlite3_get_autocommit(db_->getHandle()) == 0) {
             if (sqlite3_exec(db_->getHandle(), "ROLLBACK", nullptr, nullptr, nullptr) !=
                 SQLITE_OK) {
