@@ -79,6 +79,10 @@ HandleResult Engine::Handle(const Inbound& in) {
 
                 std::vector<Reply> replies = RunFlow(business_, session, input, unit);
                 const std::int64_t version = unit.SaveSession(session, now, business_.session_ttl);
+                if (in.kind == Inbound::Kind::kButton && !replies.empty()) {
+                    // The answer to a press replaces the message that had the button.
+                    replies.front().edit_message_id = in.origin_message_id;
+                }
                 for (Reply& reply : replies) {
                     for (auto& row : reply.keyboard) {
                         for (Button& b : row) b.payload = StampPayload(version, b.payload);

@@ -46,6 +46,7 @@ private:
 std::string EncodeReply(const Reply& reply) {
     std::string out;
     Put(out, 'T', reply.text);
+    if (!reply.edit_message_id.empty()) Put(out, 'E', reply.edit_message_id);
     for (const auto& row : reply.keyboard) {
         out += 'R';
         for (const auto& button : row) {
@@ -63,7 +64,9 @@ Reply DecodeReply(const std::string& encoded) {
     reply.text = in.Field();
     while (!in.Done()) {
         const char tag = in.Tag();
-        if (tag == 'R') {
+        if (tag == 'E' && reply.keyboard.empty() && reply.edit_message_id.empty()) {
+            reply.edit_message_id = in.Field();
+        } else if (tag == 'R') {
             reply.keyboard.emplace_back();
         } else if (tag == 'B' && !reply.keyboard.empty()) {
             Button b;

@@ -23,6 +23,9 @@ struct Inbound {
     Kind kind = Kind::kText;
     std::string payload;
     TimePoint at{};
+    // For a button press: the platform's id of the message the button was on
+    // (empty when unknown), so the answer can replace that message.
+    std::string origin_message_id;
 };
 
 struct Button {
@@ -36,6 +39,9 @@ struct Button {
 struct Reply {
     std::string text;
     std::vector<std::vector<Button>> keyboard;
+    // When set, the platform's id of an earlier message this reply replaces
+    // (where the platform can edit; others send it as a new message).
+    std::string edit_message_id;
 
     friend bool operator==(const Reply&, const Reply&) = default;
 };
