@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bookbot/core/clock.hpp"
@@ -42,6 +43,13 @@ struct Reply {
     // When set, the platform's id of an earlier message this reply replaces
     // (where the platform can edit; others send it as a new message).
     std::string edit_message_id;
+
+    // A reply with text only.
+    static Reply Plain(std::string text) {
+        Reply reply;
+        reply.text = std::move(text);
+        return reply;
+    }
 
     friend bool operator==(const Reply&, const Reply&) = default;
 };
