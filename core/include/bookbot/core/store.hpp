@@ -4,6 +4,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "bookbot/core/clock.hpp"
@@ -139,14 +141,33 @@ public:
     // The URL with any password masked: safe for logs.
     virtual std::string RedactedUrl() const = 0;
 
-    // Convenience: Run(kWrite, work).
-    void Write(const std::function<void(UnitOfWork&)>& work) { Run(Access::kWrite, work); }
-    // Convenience: Run(kRead, work).
-    void Read(const std::function<void(UnitOfWork&)>& work) { Run(Access::kRead, work); }
+    // Convenience: Run(kWrite, work), returning what `work` returns.
+    template <typename Work>
+    auto Write(Work&& work) {
+        return RunReturning(Access::kWrite, std::forward<Work>(work));
+    }
+    // Convenience: Run(kRead, work), returning what `work` returns.
+    template <typename Work>
+    auto Read(Work&& work) {
+        return RunReturning(Access::kRead, std::forward<Work>(work));
+    }
 
     // Throws StorageError kSchema unless every known migration is applied and
     // the database knows no newer one: what every command but `migrate` needs.
     void RequireCurrentSchema();
+
+private:
+    template <typename Work>
+    auto RunReturning(Access access, Work&& work) {
+        using Result = std::invoke_result_t<Work&, UnitOfWork&>;
+        if constexpr (std::is_void_v<Result>) {
+            Run(access, work);
+        } else {
+            std::optional<Result> result;
+            Run(access, [&](UnitOfWork& unit) { result.emplace(work(unit)); });
+            return std::move(*result);
+        }
+    }
 };
 
 // Runs `work` as a write unit, running it again from scratch when it fails
