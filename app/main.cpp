@@ -8,6 +8,7 @@
 #include "bookbot/core/storage_error.hpp"
 #include "chat_command.hpp"
 #include "cli_support.hpp"
+#include "logging.hpp"
 #include "migrate_command.hpp"
 
 namespace bookbot::app {
@@ -48,6 +49,32 @@ int main(int argc, char** argv) {
         "Conversation state lives in the database named by --db / BOOKBOT_DATABASE_URL\n"
         "(default: sqlite://data/bookbot.db)."};
     app.require_subcommand(1);
+    std::string log_format = "text";
+    std::string log_level = "info";
+    auto check = [](auto parse) {
+        return [parse](const std::string& value) {
+            try {
+                parse(value);
+                return std::string();
+            } catch (const std::invalid_argument& e) {
+                return std::string(e.what());
+            }
+        };
+    };
+    app.add_option("--log-format", log_format, "Log lines on stderr: text or json")
+        ->envname("BOOKBOT_LOG_FORMAT")
+        ->check(check(bookbot::app::ParseLogFormat))
+        ->capture_default_str();
+    app.add_option("--log-level", log_level,
+                   "Least severe log level shown: debug, info, warn, error")
+        ->envname("BOOKBOT_LOG_LEVEL")
+        ->check(check(bookbot::app::ParseLogLevel))
+        ->capture_default_str();
+    // Runs after the options are parsed and before any subcommand runs.
+    app.parse_complete_callback([&] {
+        bookbot::app::ConfigureLogging(bookbot::app::ParseLogFormat(log_format),
+                                       bookbot::app::ParseLogLevel(log_level));
+    });
     bookbot::app::AddChatCommand(app);
     bookbot::app::AddMigrateCommand(app);
     bookbot::app::AddVersionCommand(app);
