@@ -16,6 +16,13 @@ ParsedUpdate ParseFixture(const std::string& name) {
     return ParseUpdate(Fixture(name), kReceivedAt);
 }
 
+// Asserts `u` is an inbound of `kind` with `payload`.
+void CheckInbound(const ParsedUpdate& u, core::Inbound::Kind kind, std::string_view payload) {
+    REQUIRE(u.kind == Kind::kInbound);
+    CHECK(u.inbound.kind == kind);
+    CHECK(u.inbound.payload == payload);
+}
+
 // A private-chat update around `message` (JSON text).
 std::string PrivateMessage(const std::string& fields) {
     return R"({"update_id":7,"message":{"message_id":3,"from":{"id":42},)"
@@ -25,14 +32,12 @@ std::string PrivateMessage(const std::string& fields) {
 
 TEST_CASE("a text message in a private chat is a text inbound", "[telegram][codec]") {
     const ParsedUpdate u = ParseFixture("text_message.json");
-    REQUIRE(u.kind == Kind::kInbound);
+    CheckInbound(u, core::Inbound::Kind::kText, "Quero marcar um corte amanhã 💇");
     CHECK(u.update_id == 912345601);
     CHECK(u.inbound.platform == "telegram");
     CHECK(u.inbound.external_id == "912345601");
     CHECK(u.inbound.user_id == "5123456789");
     CHECK(u.inbound.chat_id == "5123456789");
-    CHECK(u.inbound.kind == core::Inbound::Kind::kText);
-    CHECK(u.inbound.payload == "Quero marcar um corte amanhã 💇");
     CHECK(u.inbound.at == kReceivedAt);
     CHECK(u.inbound.origin_message_id.empty());
     CHECK(u.callback_query_id.empty());
@@ -40,17 +45,13 @@ TEST_CASE("a text message in a private chat is a text inbound", "[telegram][code
 
 TEST_CASE("/start arrives as its text", "[telegram][codec]") {
     const ParsedUpdate u = ParseFixture("start_command.json");
-    REQUIRE(u.kind == Kind::kInbound);
-    CHECK(u.inbound.kind == core::Inbound::Kind::kText);
-    CHECK(u.inbound.payload == "/start");
+    CheckInbound(u, core::Inbound::Kind::kText, "/start");
     CHECK(u.inbound.external_id == "912345600");
 }
 
 TEST_CASE("a button press carries its data, message and callback id", "[telegram][codec]") {
     const ParsedUpdate u = ParseFixture("callback_query.json");
-    REQUIRE(u.kind == Kind::kInbound);
-    CHECK(u.inbound.kind == core::Inbound::Kind::kButton);
-    CHECK(u.inbound.payload == "svc:cut");
+    CheckInbound(u, core::Inbound::Kind::kButton, "svc:cut");
     CHECK(u.inbound.origin_message_id == "1028");
     CHECK(u.inbound.user_id == "5123456789");
     CHECK(u.inbound.chat_id == "5123456789");
@@ -59,21 +60,13 @@ TEST_CASE("a button press carries its data, message and callback id", "[telegram
 
 TEST_CASE("a photo or a sticker is unsupported, named by kind", "[telegram][codec]") {
     const ParsedUpdate photo = ParseFixture("photo_private.json");
-    REQUIRE(photo.kind == Kind::kInbound);
-    CHECK(photo.inbound.kind == core::Inbound::Kind::kUnsupported);
-    CHECK(photo.inbound.payload == "photo");
+    CheckInbound(photo, core::Inbound::Kind::kUnsupported, "photo");
     CHECK(photo.inbound.chat_id == "5123456789");
-
-    const ParsedUpdate sticker = ParseFixture("sticker.json");
-    REQUIRE(sticker.kind == Kind::kInbound);
-    CHECK(sticker.inbound.kind == core::Inbound::Kind::kUnsupported);
-    CHECK(sticker.inbound.payload == "sticker");
+    CheckInbound(ParseFixture("sticker.json"), core::Inbound::Kind::kUnsupported, "sticker");
 
     for (const std::string kind : {"voice", "document", "location", "video_note"}) {
         const ParsedUpdate u = ParseUpdate(PrivateMessage("\"" + kind + "\":{}"), kReceivedAt);
-        REQUIRE(u.kind == Kind::kInbound);
-        CHECK(u.inbound.kind == core::Inbound::Kind::kUnsupported);
-        CHECK(u.inbound.payload == kind);
+        CheckInbound(u, core::Inbound::Kind::kUnsupported, kind);
     }
 }
 
@@ -207,14 +200,11 @@ TEST_CASE("wrongly typed fields are ignored as malformed, never thrown", "[teleg
 TEST_CASE("a getUpdates batch survives one malformed update", "[telegram][codec]") {
     const auto updates = ParseGetUpdates(Fixture("get_updates_batch.json"), kReceivedAt);
     REQUIRE(updates.size() == 4);
-    CHECK(updates[0].kind == Kind::kInbound);
-    CHECK(updates[0].inbound.payload == "hi");
+    CheckInbound(updates[0], core::Inbound::Kind::kText, "hi");
     CHECK(updates[1].kind == Kind::kIgnored);
     CHECK(updates[1].reason.rfind("malformed", 0) == 0);
     CHECK(updates[1].update_id == 912345612);
-    CHECK(updates[2].kind == Kind::kInbound);
-    CHECK(updates[2].inbound.kind == core::Inbound::Kind::kButton);
-    CHECK(updates[2].inbound.payload == "day:2026-03-02");
+    CheckInbound(updates[2], core::Inbound::Kind::kButton, "day:2026-03-02");
     CHECK(updates[2].callback_query_id == "4382bfdwdsb323b2da");
     CHECK(updates[3].kind == Kind::kIgnored);
     CHECK(updates[3].reason == "malformed");

@@ -27,6 +27,18 @@ void ReplaceAll(std::string& text, std::string_view what, std::string_view with)
 
 std::string Prefix(std::string_view method) { return "telegram " + std::string(method) + ": "; }
 
+// Runs `parse` on an ok answer; a result it cannot read becomes a kResponse
+// BotApiError (BotApiErrors from the call itself pass through).
+template <typename Parse>
+auto ParseOk(const BotApi& api, std::string_view method, Parse parse) -> decltype(parse()) {
+    try {
+        return parse();
+    } catch (const CodecError& e) {
+        throw BotApiError(BotApiError::Kind::kResponse, std::string(method),
+                          api.Redact(Prefix(method) + e.what()));
+    }
+}
+
 }  // namespace
 
 BotApi::BotApi(PostJson post, std::string token, const core::Clock& clock)
@@ -66,25 +78,16 @@ ApiResult BotApi::Call(std::string_view method, const std::string& body,
         result.description = Redact(std::move(result.description));
         std::string message =
             Prefix(method) + std::to_string(result.error_code) + " " + result.description;
-        if (result.retry_after)
+        if (result.retry_after) {
             message += " (retry after " + std::to_string(*result.retry_after) + " s)";
+        }
         throw BotApiError(BotApiError::Kind::kApi, std::string(method), message, std::move(result));
     }
     return result;
 }
 
-void BotApi::FailResponse(std::string_view method, const CodecError& error) const {
-    throw BotApiError(BotApiError::Kind::kResponse, std::string(method),
-                      Redact(Prefix(method) + error.what()));
-}
-
 BotUser BotApi::GetMe() const {
-    const ApiResult result = Call("getMe", "{}");
-    try {
-        return ParseBotUser(result.result);
-    } catch (const CodecError& e) {
-        FailResponse("getMe", e);
-    }
+    return ParseOk(*this, "getMe", [&] { return ParseBotUser(Call("getMe", "{}").result); });
 }
 
 void BotApi::SetWebhook(const WebhookSettings& settings) const {
@@ -96,12 +99,8 @@ void BotApi::DeleteWebhook(bool drop_pending_updates) const {
 }
 
 WebhookInfo BotApi::GetWebhookInfo() const {
-    const ApiResult result = Call("getWebhookInfo", "{}");
-    try {
-        return ParseWebhookInfo(result.result);
-    } catch (const CodecError& e) {
-        FailResponse("getWebhookInfo", e);
-    }
+    return ParseOk(*this, "getWebhookInfo",
+                   [&] { return ParseWebhookInfo(Call("getWebhookInfo", "{}").result); });
 }
 
 std::vector<ParsedUpdate> BotApi::GetUpdates(
@@ -111,11 +110,9 @@ std::vector<ParsedUpdate> BotApi::GetUpdates(
     const std::chrono::milliseconds http_timeout = std::chrono::seconds(poll) + kLongPollMargin;
     const ApiResult result =
         Call("getUpdates", GetUpdatesBody(offset, poll, limit, allowed_updates), http_timeout);
-    try {
+    return ParseOk(*this, "getUpdates", [&] {
         return ParseGetUpdates(R"({"ok":true,"result":)" + result.result + "}", clock_.Now());
-    } catch (const CodecError& e) {
-        FailResponse("getUpdates", e);
-    }
+    });
 }
 
 std::optional<std::int64_t> BotApi::SendMessage(std::int64_t chat_id,

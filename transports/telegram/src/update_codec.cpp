@@ -83,28 +83,39 @@ std::optional<std::int64_t> SenderId(const Json& holder) {
     return from != nullptr ? Int64(Member(*from, "id")) : std::nullopt;
 }
 
-ParsedUpdate FromMessage(const Json& message, ParsedUpdate update) {
+// Sets the user and chat of `update` from a message or my_chat_member
+// (`where`) in a private chat; otherwise returns why it is ignored.
+std::optional<std::string> TakeParties(const Json& holder, std::string_view where,
+                                       ParsedUpdate& update) {
     std::string reason;
-    const auto chat_id = PrivateChatId(message, "message", reason);
-    if (!chat_id) return Ignored(std::move(update), reason);
-    const auto user_id = SenderId(message);
-    if (!user_id) return Malformed(std::move(update), "message.from.id");
+    const auto chat_id = PrivateChatId(holder, where, reason);
+    if (!chat_id) return reason;
+    const auto user_id = SenderId(holder);
+    if (!user_id) return "malformed: " + std::string(where) + ".from.id";
     update.inbound.chat_id = std::to_string(*chat_id);
     update.inbound.user_id = std::to_string(*user_id);
+    return std::nullopt;
+}
 
+ParsedUpdate Inbound(ParsedUpdate update, core::Inbound::Kind kind, std::string payload) {
+    update.kind = ParsedUpdate::Kind::kInbound;
+    update.inbound.kind = kind;
+    update.inbound.payload = std::move(payload);
+    return update;
+}
+
+ParsedUpdate FromMessage(const Json& message, ParsedUpdate update) {
+    if (auto why = TakeParties(message, "message", update)) {
+        return Ignored(std::move(update), std::move(*why));
+    }
     if (const Json* text = Member(message, "text")) {
         if (!text->is_string()) return Malformed(std::move(update), "message.text");
-        update.kind = ParsedUpdate::Kind::kInbound;
-        update.inbound.kind = core::Inbound::Kind::kText;
-        update.inbound.payload = text->get<std::string>();
-        return update;
+        return Inbound(std::move(update), core::Inbound::Kind::kText, text->get<std::string>());
     }
     for (const std::string_view content : kUnsupportedContent) {
         if (Member(message, content) != nullptr) {
-            update.kind = ParsedUpdate::Kind::kInbound;
-            update.inbound.kind = core::Inbound::Kind::kUnsupported;
-            update.inbound.payload = std::string(content);
-            return update;
+            return Inbound(std::move(update), core::Inbound::Kind::kUnsupported,
+                           std::string(content));
         }
     }
     return Ignored(std::move(update), "service message");
@@ -130,27 +141,19 @@ ParsedUpdate FromCallbackQuery(const Json& query, ParsedUpdate update) {
     if (data == nullptr) return Ignored(std::move(update), "callback without data");
     if (!data->is_string()) return Malformed(std::move(update), "callback_query.data");
 
-    update.kind = ParsedUpdate::Kind::kInbound;
-    update.inbound.kind = core::Inbound::Kind::kButton;
     update.inbound.user_id = std::to_string(*user_id);
     update.inbound.chat_id = std::to_string(*chat_id);
-    update.inbound.payload = data->get<std::string>();
     update.inbound.origin_message_id = std::to_string(*message_id);
-    return update;
+    return Inbound(std::move(update), core::Inbound::Kind::kButton, data->get<std::string>());
 }
 
 ParsedUpdate FromMyChatMember(const Json& change, ParsedUpdate update) {
-    std::string reason;
-    const auto chat_id = PrivateChatId(change, "my_chat_member", reason);
-    if (!chat_id) return Ignored(std::move(update), reason);
-    const auto user_id = SenderId(change);
-    if (!user_id) return Malformed(std::move(update), "my_chat_member.from.id");
+    if (auto why = TakeParties(change, "my_chat_member", update)) {
+        return Ignored(std::move(update), std::move(*why));
+    }
     const Json* member = ObjectMember(change, "new_chat_member");
     const auto status = member != nullptr ? String(Member(*member, "status")) : std::nullopt;
     if (!status) return Malformed(std::move(update), "my_chat_member.new_chat_member.status");
-
-    update.inbound.user_id = std::to_string(*user_id);
-    update.inbound.chat_id = std::to_string(*chat_id);
     if (*status == "kicked") {
         update.kind = ParsedUpdate::Kind::kBlocked;
     } else if (*status == "member") {

@@ -104,7 +104,6 @@ private:
     // One call; returns the ok result or throws BotApiError.
     ApiResult Call(std::string_view method, const std::string& body,
                    std::optional<std::chrono::milliseconds> timeout = {}) const;
-    [[noreturn]] void FailResponse(std::string_view method, const CodecError& error) const;
 
     PostJson post_;
     std::string token_;
