@@ -16,7 +16,7 @@ using json::Member;
 using json::String;
 
 constexpr std::size_t kMaxDescriptionBytes = 300;
-constexpr std::int64_t kMaxRetryAfterSeconds = 24 * 60 * 60;
+constexpr std::int64_t kMaxRetryAfterSeconds = std::int64_t{24} * 60 * 60;
 
 ApiResult NotBotApiJson(ApiResult result, std::size_t body_size) {
     result.error_code = result.http_status;
@@ -104,7 +104,8 @@ WebhookInfo ParseWebhookInfo(std::string_view result_json) {
     const auto max_connections = Int64(Member(info, "max_connections"));
     out.max_connections =
         max_connections ? static_cast<int>(std::clamp<std::int64_t>(*max_connections, 0, 100)) : 0;
-    if (const Json* allowed = Member(info, "allowed_updates"); allowed && allowed->is_array()) {
+    if (const Json* allowed = Member(info, "allowed_updates");
+        allowed != nullptr && allowed->is_array()) {
         for (const Json& name : *allowed) {
             if (name.is_string()) out.allowed_updates.push_back(name.get<std::string>());
         }

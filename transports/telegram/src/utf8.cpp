@@ -40,7 +40,8 @@ Decoded DecodeAt(std::string_view s, std::size_t pos) {
     return {cp, length, true};
 }
 
-void Append(std::string& out, char32_t cp) {
+void Append(std::string& out, char32_t code_point) {
+    const char32_t cp = code_point;
     if (cp < 0x80) {
         out += static_cast<char>(cp);
     } else if (cp < 0x800) {

@@ -20,8 +20,8 @@ inline constexpr std::string_view kPlatform = "telegram";
 
 // Budgets for one JSON document. A webhook update is a few KiB; a getUpdates
 // answer holds up to 100 of them. Deeper nesting than kMaxJsonDepth is hostile.
-inline constexpr std::size_t kMaxUpdateBytes = 1024 * 1024;
-inline constexpr std::size_t kMaxResponseBytes = 8 * 1024 * 1024;
+inline constexpr std::size_t kMaxUpdateBytes = std::size_t{1024} * 1024;
+inline constexpr std::size_t kMaxResponseBytes = std::size_t{8} * 1024 * 1024;
 inline constexpr int kMaxJsonDepth = 64;
 
 // A body that cannot be an update: not JSON, over budget, too deeply nested,
