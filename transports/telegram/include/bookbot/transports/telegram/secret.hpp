@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string_view>
+
+namespace bookbot::transports::telegram {
+
+// Whether the X-Telegram-Bot-Api-Secret-Token header `got` equals the
+// configured `expected`. Constant time: it always reads all of `got`
+// (attacker-chosen, so its length reveals nothing) against `expected`
+// cyclically, without a data-dependent branch, so neither the position of the
+// first difference nor a length mismatch shows in the timing of the content.
+// An empty `expected` matches nothing.
+bool SecretMatches(std::string_view expected, std::string_view got) noexcept;
+
+// Telegram's rule for secret_token: 1–256 characters of A-Z a-z 0-9 _ -.
+bool ValidSecretToken(std::string_view token) noexcept;
+
+}  // namespace bookbot::transports::telegram

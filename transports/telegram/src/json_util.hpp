@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// Bounded parsing and checked access to JSON, for the codec's sources only
+// (nlohmann never appears in a public header). Every accessor answers
+// "absent" for a missing member or a value of the wrong type, so hostile
+// input cannot reach an unchecked get<>.
+namespace bookbot::transports::telegram::json {
+
+using Json = nlohmann::json;
+
+// Throws CodecError ("<what>: …") for a body over `max_bytes`, nesting deeper
+// than kMaxJsonDepth, or text that is not JSON (invalid UTF-8 included).
+Json ParseBounded(std::string_view body, std::size_t max_bytes, std::string_view what);
+
+// The member `key` of `value`, or nullptr when `value` is not an object or
+// has no such member.
+const Json* Member(const Json& value, std::string_view key);
+// The same, but only when the member is an object.
+const Json* ObjectMember(const Json& value, std::string_view key);
+
+// An integral number representable as int64 (never a float, never a string).
+std::optional<std::int64_t> Int64(const Json* value);
+std::optional<std::string> String(const Json* value);
+std::optional<bool> Bool(const Json* value);
+
+// Compact JSON text; any invalid UTF-8 that slipped through becomes U+FFFD
+// instead of throwing.
+std::string Dump(const Json& value);
+
+}  // namespace bookbot::transports::telegram::json

@@ -1,0 +1,32 @@
+#include "bookbot/transports/telegram/secret.hpp"
+
+#include <algorithm>
+#include <cstddef>
+
+namespace bookbot::transports::telegram {
+
+bool SecretMatches(std::string_view expected, std::string_view got) noexcept {
+    if (expected.empty()) return false;  // reveals only that no secret is configured
+    // Every byte of `got` is compared, each against the next byte of
+    // `expected` (wrapping around), and differences are OR-ed together: the
+    // work depends on got.size() alone. `volatile` keeps the compiler from
+    // turning the loop into an early exit.
+    volatile unsigned difference = expected.size() == got.size() ? 0U : 1U;
+    std::size_t j = 0;
+    for (const char c : got) {
+        difference =
+            difference | (static_cast<unsigned char>(c) ^ static_cast<unsigned char>(expected[j]));
+        j = j + 1 == expected.size() ? 0 : j + 1;
+    }
+    return difference == 0U;
+}
+
+bool ValidSecretToken(std::string_view token) noexcept {
+    if (token.empty() || token.size() > 256) return false;
+    return std::all_of(token.begin(), token.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '-';
+    });
+}
+
+}  // namespace bookbot::transports::telegram
