@@ -10,6 +10,8 @@
 #include "cli_support.hpp"
 #include "logging.hpp"
 #include "migrate_command.hpp"
+#include "serve_command.hpp"
+#include "telegram_command.hpp"
 
 namespace bookbot::app {
 
@@ -77,6 +79,8 @@ int main(int argc, char** argv) {
     });
     bookbot::app::AddChatCommand(app);
     bookbot::app::AddMigrateCommand(app);
+    bookbot::app::AddServeCommand(app);
+    bookbot::app::AddTelegramCommand(app);
     bookbot::app::AddVersionCommand(app);
     try {
         app.parse(argc, argv);
