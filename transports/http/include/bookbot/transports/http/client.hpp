@@ -40,6 +40,7 @@ struct ClientOptions {
     std::string ca_file;                                // empty: the system's CA store
     std::size_t response_limit = 8 * 1024 * 1024;
     std::size_t max_idle_connections = 8;  // kept alive for reuse
+    Headers headers;  // sent with every request (e.g. Authorization); never logged
 };
 
 // An HTTP/1.1 client for one base URL: https://host[:port][/prefix], or
@@ -49,7 +50,9 @@ struct ClientOptions {
 // connections).
 class Client {
 public:
-    // Throws std::invalid_argument for a URL it will not use, saying why.
+    // Throws std::invalid_argument for a URL it will not use, saying why (or
+    // for a bad header in options, or a ca_file it cannot load). Does not
+    // connect.
     explicit Client(const std::string& base_url, ClientOptions options = {});
     ~Client();
     Client(const Client&) = delete;

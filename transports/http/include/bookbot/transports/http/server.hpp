@@ -53,8 +53,13 @@ public:
     // every connection, joins all threads. Idempotent.
     void Shutdown(std::chrono::milliseconds drain);
 
-    // Requests being handled right now (for metrics and tests).
+    // Requests being handled right now: admitted and not yet answered (for
+    // metrics and tests).
     std::size_t InFlight() const;
+
+    // Connections accepted since Start, including those closed at once for
+    // being over max_connections (for metrics and tests).
+    std::uint64_t Accepted() const;
 
 private:
     class Impl;
