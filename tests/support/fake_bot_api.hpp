@@ -1,0 +1,88 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bookbot/transports/http/server.hpp"
+
+namespace bookbot::testing {
+
+// A fake Telegram Bot API on a real loopback HTTP server: records what the bot
+// sends, serves getUpdates from a queue, and fails on request (429 with
+// retry_after, 500, a hang longer than the bot's timeout). Thread-safe.
+class FakeBotApi {
+public:
+    struct Button {
+        std::string label;
+        std::string data;
+    };
+    // A chat message as the user sees it now (edits applied).
+    struct Message {
+        std::int64_t chat_id = 0;
+        std::int64_t message_id = 0;
+        std::string text;
+        std::vector<Button> buttons;  // all rows, flattened
+        int edits = 0;
+    };
+    struct Fault {
+        int status = 500;     // 0: hang `hang` and answer nothing useful
+        int retry_after = 0;  // with 429
+        std::chrono::milliseconds hang{0};
+    };
+
+    explicit FakeBotApi(std::string token, int handler_threads = 4);
+    ~FakeBotApi();
+
+    std::string BaseUrl() const;
+
+    // The next `count` sendMessage/editMessageText calls fail with `fault` and
+    // are not applied.
+    void FailSends(int count, Fault fault);
+    // getUpdates answers 409 (as when a webhook is set) while `on`.
+    void SetPollingConflict(bool on);
+    // Queues one update (a JSON object) for getUpdates; ids must increase.
+    void QueueUpdate(std::string update_json, std::int64_t update_id);
+
+    // Messages in the chat in order of sending; edits replace text/buttons in place.
+    std::vector<Message> Chat(std::int64_t chat_id) const;
+    std::size_t MessagesSent() const;  // sendMessage calls applied, all chats
+    std::size_t CallbacksAnswered() const;
+    std::size_t FailuresServed() const;
+    // The highest getUpdates offset the bot has confirmed.
+    std::int64_t ConfirmedOffset() const;
+
+    // Waits until `ready()` holds (checked after each API call and at the
+    // start), or `timeout` passes; returns whether it held.
+    bool WaitUntil(const std::function<bool()>& ready,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
+
+private:
+    transports::http::Response Handle(const transports::http::Request& request);
+    transports::http::Response Apply(const std::string& method, const std::string& body);
+
+    std::string token_;
+    mutable std::mutex mutex_;
+    mutable std::condition_variable changed_;
+    std::map<std::int64_t, std::vector<Message>> chats_;
+    std::int64_t next_message_id_ = 1;
+    std::size_t sent_ = 0;
+    std::size_t callbacks_ = 0;
+    std::size_t failures_ = 0;
+    std::deque<Fault> faults_;
+    bool polling_conflict_ = false;
+    std::deque<std::pair<std::int64_t, std::string>> updates_;
+    std::int64_t confirmed_offset_ = 0;
+    bool stopping_ = false;
+    std::unique_ptr<transports::http::Server> server_;  // last: stops first
+};
+
+}  // namespace bookbot::testing
