@@ -60,6 +60,13 @@ void AddServeCommand(CLI::App& app) {
         ->envname("BOOKBOT_TELEGRAM_POLL_TIMEOUT")
         ->check(CLI::Range(0, 50))
         ->capture_default_str();
+    serve
+        ->add_option(
+            "--telegram-timeout", o->telegram_timeout_seconds,
+            "Seconds one Bot API call may take before it counts as failed (and is retried)")
+        ->envname("BOOKBOT_TELEGRAM_TIMEOUT")
+        ->check(CLI::Range(1, 300))
+        ->capture_default_str();
     serve->add_option("--dispatchers", o->dispatcher_threads, "Outbox sending threads")
         ->envname("BOOKBOT_DISPATCHERS")
         ->check(CLI::Range(1, 64))

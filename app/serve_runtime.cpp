@@ -133,7 +133,8 @@ public:
 
 private:
     void StartTelegram() {
-        telegram_ = ConnectTelegram(options_.telegram, clock_, 15s);
+        telegram_ = ConnectTelegram(options_.telegram, clock_,
+                                    std::chrono::seconds(options_.telegram_timeout_seconds));
         sender_ = std::make_unique<telegram::TelegramSender>(*telegram_.api);
         callbacks_ = std::make_unique<telegram::CallbackAnswers>(*telegram_.api);
         handler_ = std::make_unique<telegram::UpdateHandler>(
@@ -146,6 +147,9 @@ private:
             core::DispatcherOptions d;
             d.platform = std::string(telegram::kPlatform);
             d.worker = worker + "-" + std::to_string(i);
+            // A claim must outlive one send; a crashed worker's claims come
+            // back after this long (then resent: at least once, never lost).
+            d.lease = 2 * std::chrono::seconds(options_.telegram_timeout_seconds) + 5s;
             d.global_rate = options_.send_rate / options_.dispatcher_threads;
             d.global_burst = std::max(1.0, d.global_rate);
             d.chat_rate = options_.chat_rate;

@@ -22,6 +22,7 @@ struct ServeOptions {
     std::string telegram_mode = "auto";  // auto, webhook, polling, off
     std::string webhook_path = "/telegram/webhook";
     int poll_timeout_seconds = 25;
+    int telegram_timeout_seconds = 15;  // one Bot API call (long polls get theirs on top)
     int dispatcher_threads = 2;
     double send_rate = 30;  // messages/s overall; 0 = unpaced
     double chat_rate = 1;   // messages/s per chat; 0 = unpaced
