@@ -113,7 +113,7 @@ private:
             unit_.FlagForHuman(s_.key, s_.chat_id, "asked for a person", in_.now);
             ToMenu(s_);
             s_.context["step"] = "human";
-            return {Reply{b_.Text("human_flagged"), {}}};
+            return {Reply::Plain(b_.Text("human_flagged"))};
         } else if (verb == "svc" && step == "service" && b_.FindService(arg)) {
             Advance(s_, "day", {{"service", arg}});
         } else if (verb == "day" && step == "day" && LocalDate::Parse(arg)) {
@@ -209,7 +209,7 @@ private:
         std::vector<Reply> out;
         for (auto& n : notices_) {
             if (separate) {
-                out.push_back(Reply{std::move(n), {}});
+                out.push_back(Reply::Plain(std::move(n)));
             } else {
                 view.text = n + "\n\n" + view.text;
             }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bookbot/core/clock.hpp"
@@ -36,6 +37,13 @@ struct Button {
 struct Reply {
     std::string text;
     std::vector<std::vector<Button>> keyboard;
+
+    // A reply with text only.
+    static Reply Plain(std::string text) {
+        Reply reply;
+        reply.text = std::move(text);
+        return reply;
+    }
 
     friend bool operator==(const Reply&, const Reply&) = default;
 };
