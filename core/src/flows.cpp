@@ -207,13 +207,15 @@ private:
     std::vector<Reply> Show(bool separate = true) {
         Reply view = views_.Render(s_);
         std::vector<Reply> out;
+        std::string above;  // notices over the view, in the order they were given
         for (auto& n : notices_) {
             if (separate) {
                 out.push_back(Reply::Plain(std::move(n)));
             } else {
-                view.text = n + "\n\n" + view.text;
+                above += n + "\n\n";
             }
         }
+        view.text = above + view.text;
         out.push_back(std::move(view));
         return out;
     }
