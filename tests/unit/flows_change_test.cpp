@@ -137,13 +137,20 @@ TEST_CASE("a time taken meanwhile gets a polite notice and other times", "[flows
     CHECK_FALSE(alice.HasButton("10:00"));
     CHECK(alice.HasButton("10:30"));
     CHECK(alice.Step() == "time");
-    const core::Booking bobs = Only(bot.Bookings());
-    CHECK(bobs.customer == bob.key());
+    CHECK(Only(bot.Bookings()).customer == bob.key());
+
+    // Taken while the list is shown: told so when pressing the time.
+    BookThroughChat(bob, "Haircut · 25 EUR", "Tue 03.03.", "11:00");
+    alice.Press("11:00");
+    CHECK(alice.Texts() ==
+          "Sorry, that time was just taken. Please pick another one.\nWhich time on Tue 03.03.?");
+    CHECK_FALSE(alice.HasButton("11:00"));
+    CHECK(alice.Step() == "time");
 
     alice.Press("10:30");
     alice.Press("Yes");
     CHECK(alice.Replies()[0].text == "Booked: Haircut on Tue 03.03. at 10:30. See you then!");
-    CHECK(bot.Bookings().size() == 2);
+    CHECK(bot.Bookings().size() == 3);
 }
 
 TEST_CASE("changes are refused within the cut-off, also at the last step", "[flows][cutoff]") {

@@ -12,6 +12,8 @@ namespace {
 
 using Labels = std::vector<std::string>;
 const Labels kMenu = {"Book an appointment", "My bookings", "Talk to a person"};
+const char* const kTakenThenTimes =
+    "Sorry, that time was just taken. Please pick another one.\nWhich time on Tue 03.03.?";
 
 // The labels of `user`'s keyboard from `first` to `first + n`.
 Labels Slice(const ChatUser& user, std::size_t first, std::size_t n) {
@@ -238,6 +240,48 @@ TEST_CASE("a stale button is answered with the current state and not applied", "
     alice.PressPayload(yes);
     CHECK_THAT(alice.Texts(), Catch::StartsWith("That button belongs to an earlier message."));
     CHECK(alice.Labels() == kMenu);
+    CHECK(bot.Bookings().size() == 1);
+}
+
+TEST_CASE("forged button payloads are answered and never applied", "[flows][forged]") {
+    Bot bot;
+    ChatUser bob(bot, "bob");
+    BookThroughChat(bob, "Haircut · 25 EUR", "Tue 03.03.", "10:00");
+    const core::Booking bobs = bot.Bookings().at(0);
+    ChatUser alice(bot, "alice");
+    // What a modified client can send: the current version, any action.
+    const auto forge = [&](const std::string& action) {
+        alice.PressPayload(core::Engine::StampPayload(alice.Session().version, action));
+    };
+
+    alice.Say("/start");
+    alice.Press("My bookings");
+    forge("bk:" + std::to_string(bobs.id));
+    CHECK(alice.Replies()[0].text ==
+          "That button belongs to an earlier message. Here is where we are:");
+    CHECK(alice.Screen() == "You have no upcoming bookings.");
+    CHECK_THAT(alice.Texts(), !Catch::Contains("Tue 03.03."));
+    CHECK(alice.Step() == "mine");
+
+    alice.Press("« Back");
+    alice.Press("Book an appointment");
+    alice.Press("Haircut · 25 EUR");
+    alice.Press("Tue 03.03.");
+    const auto ms = [](core::TimePoint t) { return std::to_string(core::ToEpochMillis(t)); };
+    const std::vector<std::string> slots = {
+        "9223372036854775807",
+        "-9223372036854775807",
+        ms(BerlinTime(1, 8)),               // before opening
+        ms(BerlinTime(1, 9) + 1ms),         // off the grid
+        ms(BerlinTime(1, 10)),              // bob's
+        ms(BerlinTime(1, 10) + 24h * 365),  // beyond the horizon
+    };
+    for (const std::string& slot : slots) {
+        CAPTURE(slot);
+        forge("slot:" + slot + ":0");
+        CHECK(alice.Texts() == kTakenThenTimes);
+        CHECK(alice.Step() == "time");
+    }
     CHECK(bot.Bookings().size() == 1);
 }
 
