@@ -4,14 +4,13 @@
 // pass (also past the session TTL), and staff resolve hand-over flags.
 //
 // Seeds: a few fixed ones, plus BOOKBOT_TEST_SEED if set. A failure names the
-// seed, the step and the last actions, so it can be replayed exactly.
+// seed, the step and the last actions; BOOKBOT_TEST_SEED=<seed> runs it again.
 
 #include <cstdlib>
 #include <deque>
 #include <map>
 #include <random>
 #include <set>
-#include <sstream>
 
 #include "bookbot/core/engine.hpp"
 #include "fixed_clock.hpp"
