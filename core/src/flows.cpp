@@ -121,8 +121,13 @@ private:
         } else if (verb == "slot" && step == "time") {
             const auto [ms, resource] = SplitAction(arg);
             if (!ToInt(ms) || !ToInt(resource)) return Stale();
+            if (!IsFreeSlot(*ToInt(ms))) {
+                // Taken since the list was shown, or never offered (a forged payload).
+                Notice(b_.Text("slot_taken"));
+                return Show();
+            }
             Advance(s_, "confirm", {{"slot", ms}, {"resource", resource}});
-        } else if (verb == "bk" && step == "mine" && ToInt(arg)) {
+        } else if (verb == "bk" && step == "mine" && IsOwnBooking(arg)) {
             Advance(s_, "manage", {{"booking", arg}});
         } else if ((verb == "rs" || verb == "cx") && step == "manage") {
             return StartChange(verb);
@@ -134,6 +139,24 @@ private:
             return Stale();  // a button that does not fit the current step
         }
         return Show();
+    }
+
+    // True iff `start_ms` is a free time of the chosen service now. Checks the
+    // booking window first, so no out-of-range instant reaches the date math.
+    bool IsFreeSlot(std::int64_t start_ms) {
+        const Service* service = b_.FindService(s_.context["service"]);
+        const UtcInterval window = BookingWindow(b_.rules, in_.now);
+        const TimePoint start = FromEpochMillis(start_ms);
+        if (!service || start < window.begin || start >= window.end) return false;
+        return views_.FindFreeSlot(*service, start).has_value();
+    }
+
+    // Only the customer's own bookings may be opened: a forged "bk:<id>" must
+    // not show someone else's.
+    bool IsOwnBooking(const std::string& id) {
+        const auto n = ToInt(id);
+        const std::optional<Booking> booking = n ? unit_.FindBooking(*n) : std::nullopt;
+        return booking && booking->customer == s_.key;
     }
 
     // The booking a manage/cancel/reschedule step is about, if it is still the
@@ -207,13 +230,15 @@ private:
     std::vector<Reply> Show(bool separate = true) {
         Reply view = views_.Render(s_);
         std::vector<Reply> out;
+        std::string above;  // notices over the view, in the order they were given
         for (auto& n : notices_) {
             if (separate) {
                 out.push_back(Reply::Plain(std::move(n)));
             } else {
-                view.text = n + "\n\n" + view.text;
+                above += n + "\n\n";
             }
         }
+        view.text = above + view.text;
         out.push_back(std::move(view));
         return out;
     }

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <ostream>
+#include <thread>
 
 namespace bookbot::transports::console {
 
@@ -62,14 +63,19 @@ void ConsoleChat::HandleLine(const std::string& line, std::ostream& out) {
             }
         }
     }
-    engine_.Handle(in);
-    Deliver(out);
+    const core::HandleResult result = engine_.Handle(in);
+    Deliver(out, result.replies.size());
 }
 
 // Takes this conversation's replies from the outbox, prints them and marks
-// them sent; the last one with buttons is remembered for "press n".
-void ConsoleChat::Deliver(std::ostream& out) {
-    for (;;) {
+// them sent; the last one with buttons is remembered for "press n". Claims
+// are per platform, so another terminal's claim may hold our replies for the
+// length of its transaction (PostgreSQL skips locked rows): until `expected`
+// are printed, an empty round is tried again after a short pause, for at most
+// about two seconds.
+void ConsoleChat::Deliver(std::ostream& out, std::size_t expected) {
+    std::size_t printed = 0;
+    for (int idle_rounds = 0; idle_rounds < 200;) {
         std::vector<core::OutboxMessage> batch;
         core::RunWithRetry(store_, [&](core::UnitOfWork& u) {
             const core::TimePoint now = clock_.Now();
@@ -85,8 +91,14 @@ void ConsoleChat::Deliver(std::ostream& out) {
                 batch.push_back(std::move(m));
             }
         });
-        if (batch.empty()) return;
+        if (batch.empty()) {
+            if (printed >= expected) return;
+            ++idle_rounds;
+            std::this_thread::sleep_for(10ms);
+            continue;
+        }
         for (const auto& m : batch) PrintReply(core::DecodeReply(m.body), out);
+        printed += batch.size();
     }
 }
 

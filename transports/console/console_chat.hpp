@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <iosfwd>
 #include <string>
 
@@ -25,7 +26,7 @@ public:
 
 private:
     void PrintReply(const core::Reply& reply, std::ostream& out) const;
-    void Deliver(std::ostream& out);
+    void Deliver(std::ostream& out, std::size_t expected);
     std::string LastShownKey() const { return "console.last_shown." + user_id_; }
 
     core::Engine& engine_;

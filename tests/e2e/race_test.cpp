@@ -1,0 +1,187 @@
+// Two customers, two `bookbot chat` processes, one free chair: both reach the
+// confirm step of the same time, then both press Yes at once. Exactly one
+// booking may result, and the other customer must be told and offered other
+// times. Runs on each backend's e2e entry (PostgreSQL is the one that matters:
+// there the two units really run concurrently).
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <stdexcept>
+
+#include "bookbot/backends/open_store.hpp"
+#include "run_command.hpp"
+#include "test_database.hpp"
+
+namespace bookbot::testing {
+namespace {
+
+// Every day open around the clock, in UTC, one chair, no notice: whenever the
+// test runs, tomorrow is a full day of free times, and labels are UTC.
+constexpr const char* kOneChairConfig = R"([business]
+name = "Race Shop"
+time_zone = "UTC"
+resources = 1
+minimum_notice_minutes = 0
+change_cutoff_minutes = 0
+horizon_days = 7
+
+[hours]
+mon = ["00:00-24:00"]
+tue = ["00:00-24:00"]
+wed = ["00:00-24:00"]
+thu = ["00:00-24:00"]
+fri = ["00:00-24:00"]
+sat = ["00:00-24:00"]
+sun = ["00:00-24:00"]
+
+[[services]]
+id = "cut"
+name = "Haircut"
+duration_minutes = 30
+)";
+
+class ConfigFile {
+public:
+    ConfigFile() {
+        static int counter = 0;
+        path_ =
+            std::filesystem::temp_directory_path() / ("bookbot_race_" + std::to_string(getpid()) +
+                                                      "_" + std::to_string(++counter) + ".toml");
+        std::ofstream(path_) << kOneChairConfig;
+    }
+    ~ConfigFile() {
+        std::error_code ec;
+        std::filesystem::remove(path_, ec);
+    }
+    std::string path() const { return path_.string(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+std::string ChatCommand(const TestDatabase& db, const ConfigFile& config, const std::string& user,
+                        const std::string& lines) {
+    return "printf " + ShellQuote(lines) + " | " BOOKBOT_BINARY " chat --db " +
+           ShellQuote(db.Url()) + " --config " + ShellQuote(config.path()) + " --user " +
+           ShellQuote(user) + " 2>&1";
+}
+
+// A process started now and collected later: several run at the same time.
+class Started {
+public:
+    explicit Started(const std::string& command) : pipe_(popen(command.c_str(), "r")) {
+        if (!pipe_) throw std::runtime_error("popen failed for: " + command);
+    }
+    Started(const Started&) = delete;
+    Started& operator=(const Started&) = delete;
+    ~Started() {
+        if (pipe_) pclose(pipe_);
+    }
+    // Reads all output and waits for the exit.
+    CommandResult Finish() {
+        CommandResult result;
+        char buf[4096];
+        while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe_)) result.output.append(buf, n);
+        const int status = pclose(pipe_);
+        pipe_ = nullptr;
+        result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return result;
+    }
+
+private:
+    FILE* pipe_;
+};
+
+// "Book Haircut on Tue 03.03. at 10:00?" → {"Tue 03.03.", "10:00"}; the last
+// such line of `output`.
+std::pair<std::string, std::string> ConfirmedTime(const std::string& output) {
+    static const std::regex kConfirm(R"(Book Haircut on (\w{3} \d\d\.\d\d\.) at (\d\d:\d\d)\?)");
+    std::pair<std::string, std::string> found;
+    for (auto it = std::sregex_iterator(output.begin(), output.end(), kConfirm);
+         it != std::sregex_iterator(); ++it) {
+        found = {(*it)[1], (*it)[2]};
+    }
+    return found;
+}
+
+// The labels the bot uses, for an instant in UTC.
+std::pair<std::string, std::string> UtcLabels(core::TimePoint t) {
+    const std::time_t secs = core::ToEpochMillis(t) / 1000;
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char day[32];
+    char time[16];
+    std::strftime(day, sizeof day, "%a %d.%m.", &tm);
+    std::strftime(time, sizeof time, "%H:%M", &tm);
+    return {day, time};
+}
+
+TEST_CASE("two processes confirming one time: one booking, the other told", "[chat][race]") {
+    auto db = TestDatabase::Create();
+    const ConfigFile config;
+    auto store = backends::OpenStore(db->Url());
+    constexpr int kRounds = 5;
+    for (int round = 1; round <= kRounds; ++round) {
+        CAPTURE(round);
+        const std::string a = "ann" + std::to_string(round);
+        const std::string b = "ben" + std::to_string(round);
+        // /start, Book, Haircut, the second day (tomorrow: all day free), its
+        // first free time: the confirm step. One after the other, so both see
+        // the same list.
+        const std::string to_confirm = "/start\n1\n1\n2\n1\n";
+        const CommandResult a_ready = RunCommand(ChatCommand(*db, config, a, to_confirm));
+        const CommandResult b_ready = RunCommand(ChatCommand(*db, config, b, to_confirm));
+        INFO(a_ready.output << "\n---\n" << b_ready.output);
+        REQUIRE(a_ready.exit_code == 0);
+        REQUIRE(b_ready.exit_code == 0);
+        const auto slot = ConfirmedTime(a_ready.output);
+        REQUIRE_FALSE(slot.first.empty());
+        REQUIRE(ConfirmedTime(b_ready.output) == slot);
+
+        // Both press Yes at once: start both processes, then wait for both.
+        Started a_yes(ChatCommand(*db, config, a, "1\n"));
+        Started b_yes(ChatCommand(*db, config, b, "1\n"));
+        const CommandResult ra = a_yes.Finish();
+        const CommandResult rb = b_yes.Finish();
+        INFO(ra.output << "\n---\n" << rb.output);
+        REQUIRE(ra.exit_code == 0);
+        REQUIRE(rb.exit_code == 0);
+
+        const std::string booked =
+            "Booked: Haircut on " + slot.first + " at " + slot.second + ". See you then!";
+        const bool a_won = ra.output.find(booked) != std::string::npos;
+        const bool b_won = rb.output.find(booked) != std::string::npos;
+        REQUIRE(a_won != b_won);
+        const std::string& lost = a_won ? rb.output : ra.output;
+        CHECK_THAT(lost,
+                   Catch::Contains("Sorry, that time was just taken. Please pick another one."));
+        CHECK_THAT(lost, Catch::Contains("Which time on " + slot.first + "?"));
+        CHECK_THAT(lost, Catch::Contains("[1] "));  // other times are offered …
+        CHECK_THAT(lost, !Catch::Contains("] " + slot.second + "\n"));  // … not this one
+
+        // In the database: one booking of the two, at that time, and in all
+        // rounds together no overlap on the one chair.
+        std::vector<core::Booking> ours;
+        std::vector<core::Booking> all;
+        store->Read([&](core::UnitOfWork& u) {
+            for (const auto& user : {a, b}) {
+                for (auto& bk : u.UpcomingBookings({"console", user}, core::FromEpochMillis(0))) {
+                    ours.push_back(bk);
+                }
+            }
+            all = u.BookingsBetween(core::FromEpochMillis(0), core::FromEpochMillis(1LL << 50));
+        });
+        REQUIRE(ours.size() == 1);
+        CHECK(ours[0].customer.user_id == (a_won ? a : b));
+        CHECK(UtcLabels(ours[0].starts_at) == slot);
+        REQUIRE(all.size() == static_cast<std::size_t>(round));
+        for (std::size_t i = 1; i < all.size(); ++i) CHECK(all[i - 1].ends_at <= all[i].starts_at);
+    }
+}
+
+}  // namespace
+}  // namespace bookbot::testing
