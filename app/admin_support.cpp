@@ -4,6 +4,12 @@
 
 namespace bookbot::app {
 
+CLI::App* AddCommandGroup(CLI::App& app, const std::string& name, const std::string& help) {
+    CLI::App* group = app.add_subcommand(name, help);
+    group->require_subcommand(1);
+    return group;
+}
+
 CLI::App* AddAdminCommand(CLI::App& group, const std::string& name, const std::string& help,
                           AdminOptions& options) {
     CLI::App* command = group.add_subcommand(name, help);
@@ -12,12 +18,26 @@ CLI::App* AddAdminCommand(CLI::App& group, const std::string& name, const std::s
     return command;
 }
 
-void AddConfigOption(CLI::App& command, std::optional<std::string>& path) {
+void AddIdArgument(CLI::App& command, std::int64_t& id, const std::string& what,
+                   const std::string& list_command) {
+    command.add_option("ID", id, "The " + what + "'s id (see `bookbot " + list_command + "`)")
+        ->required();
+}
+
+void AddCountOption(CLI::App& command, const std::string& name, std::int64_t& count,
+                    const std::string& help) {
+    command.add_option(name, count, help)->capture_default_str()->check(CLI::PositiveNumber);
+}
+
+CLI::App* AddBusinessCommand(CLI::App& group, const std::string& name, const std::string& help,
+                             AdminOptions& options) {
+    CLI::App* command = AddAdminCommand(group, name, help, options);
     command
-        .add_option("--config", path,
-                    "The business's TOML file, for its time zone and texts; default: the "
-                    "built-in demo business")
+        ->add_option("--config", options.config,
+                     "The business's TOML file, for its time zone and texts; default: the "
+                     "built-in demo business")
         ->envname("BOOKBOT_CONFIG");
+    return command;
 }
 
 std::unique_ptr<core::Store> OpenAdminStore(const std::string& url) {

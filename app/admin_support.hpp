@@ -25,14 +25,28 @@ public:
 struct AdminOptions {
     std::string db;
     bool json = false;
+    std::optional<std::string> config;  // commands that need the business only
 };
+
+// Adds a group of commands (`bookbot bookings …`): one of them must be named.
+CLI::App* AddCommandGroup(CLI::App& app, const std::string& name, const std::string& help);
 
 // Adds `name` under `group` with --db and --json.
 CLI::App* AddAdminCommand(CLI::App& group, const std::string& name, const std::string& help,
                           AdminOptions& options);
 
-// Adds --config (BOOKBOT_CONFIG), as `bookbot chat` has it.
-void AddConfigOption(CLI::App& command, std::optional<std::string>& path);
+// AddAdminCommand plus --config (BOOKBOT_CONFIG), as `bookbot chat` has it:
+// for commands that need the business's time zone or texts.
+CLI::App* AddBusinessCommand(CLI::App& group, const std::string& name, const std::string& help,
+                             AdminOptions& options);
+
+// Adds the required positional ID of `what` ("booking"), listed by `list_command`.
+void AddIdArgument(CLI::App& command, std::int64_t& id, const std::string& what,
+                   const std::string& list_command);
+
+// Adds a positive count option (--limit, --messages) with its default shown.
+void AddCountOption(CLI::App& command, const std::string& name, std::int64_t& count,
+                    const std::string& help);
 
 // Opens the store and checks it has this binary's schema (never migrates:
 // that is `bookbot migrate`'s job).

@@ -15,7 +15,6 @@ using core::Booking;
 using core::LocalDate;
 
 struct BookingsOptions : AdminOptions {
-    std::optional<std::string> config;
     std::optional<std::string> from;
     std::optional<std::string> to;
     std::int64_t id = 0;
@@ -93,10 +92,10 @@ void CancelBooking(const BookingsOptions& o) {
     }
     if (result.outcome == Outcome::kAlreadyDone) {
         throw CommandFailed("booking " + std::to_string(o.id) + " is not confirmed (status " +
-                            std::string(core::ToString(result.booking->status)) +
+                            std::string(core::ToString(result.found->status)) +
                             "): nothing to cancel");
     }
-    const Booking& b = *result.booking;
+    const Booking& b = *result.found;
     nlohmann::json json = BookingJson(b, business);
     json["status"] = core::ToString(core::BookingStatus::kCancelled);
     json["notified"] = {
@@ -111,26 +110,23 @@ void CancelBooking(const BookingsOptions& o) {
 
 void AddBookingsCommand(CLI::App& app) {
     auto o = std::make_shared<BookingsOptions>();
-    CLI::App* group = app.add_subcommand("bookings", "List and cancel bookings.");
-    group->require_subcommand(1);
+    CLI::App* group = AddCommandGroup(app, "bookings", "List and cancel bookings.");
 
-    CLI::App* list = AddAdminCommand(
+    CLI::App* list = AddBusinessCommand(
         *group, "list",
         "Confirmed bookings by start time, from today on (days in the business's time zone).", *o);
-    AddConfigOption(*list, o->config);
     list->add_option("--from", o->from, "First day, YYYY-MM-DD (default: today)")
         ->check(DateValidator());
     list->add_option("--to", o->to, "Last day, YYYY-MM-DD, included (default: no end)")
         ->check(DateValidator());
     list->callback([o] { ListBookings(*o); });
 
-    CLI::App* cancel = AddAdminCommand(
+    CLI::App* cancel = AddBusinessCommand(
         *group, "cancel",
         "Cancel a confirmed booking, free its slot and tell the customer in their chat "
         "(text \"cancelled_by_business\").",
         *o);
-    AddConfigOption(*cancel, o->config);
-    cancel->add_option("ID", o->id, "The booking's id (see `bookbot bookings list`)")->required();
+    AddIdArgument(*cancel, o->id, "booking", "bookings list");
     cancel->callback([o] { CancelBooking(*o); });
 }
 

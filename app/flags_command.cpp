@@ -13,7 +13,6 @@ namespace {
 using core::HumanFlag;
 
 struct FlagsOptions : AdminOptions {
-    std::optional<std::string> config;
     std::int64_t limit = 100;
     std::int64_t messages = 5;
     std::int64_t id = 0;
@@ -77,7 +76,7 @@ void ResolveFlag(const FlagsOptions& o) {
     if (result.outcome == Outcome::kAlreadyDone) {
         throw CommandFailed("flag " + std::to_string(o.id) + " is already resolved");
     }
-    const HumanFlag& flag = *result.flag;
+    const HumanFlag& flag = *result.found;
     std::string text = "resolved flag " + std::to_string(flag.id) + " (" + flag.key.platform + "/" +
                        flag.key.user_id + ")";
     if (!o.reply.empty()) text += "; reply sent to chat " + flag.chat_id;
@@ -95,29 +94,23 @@ void ResolveFlag(const FlagsOptions& o) {
 
 void AddFlagsCommand(CLI::App& app) {
     auto o = std::make_shared<FlagsOptions>();
-    CLI::App* group = app.add_subcommand(
-        "flags", "Conversations handed over to a person (\"Talk to a person\").");
-    group->require_subcommand(1);
+    CLI::App* group = AddCommandGroup(
+        app, "flags", "Conversations handed over to a person (\"Talk to a person\").");
 
     CLI::App* list = AddAdminCommand(*group, "list",
                                      "Open flags, oldest first, with the "
                                      "conversation's last messages.",
                                      *o);
-    list->add_option("--limit", o->limit, "Flags to show at most")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    list->add_option("--messages", o->messages, "Last messages to show per flag")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    AddCountOption(*list, "--limit", o->limit, "Flags to show at most");
+    AddCountOption(*list, "--messages", o->messages, "Last messages to show per flag");
     list->callback([o] { ListFlags(*o); });
 
-    CLI::App* resolve = AddAdminCommand(
+    CLI::App* resolve = AddBusinessCommand(
         *group, "resolve",
         "Resolve an open flag: the bot answers the conversation again. With --reply, the text "
         "goes to the user (and into the history) first.",
         *o);
-    AddConfigOption(*resolve, o->config);
-    resolve->add_option("ID", o->id, "The flag's id (see `bookbot flags list`)")->required();
+    AddIdArgument(*resolve, o->id, "flag", "flags list");
     resolve->add_option("--reply", o->reply, "A message to send to the user");
     resolve->callback([o] { ResolveFlag(*o); });
 }

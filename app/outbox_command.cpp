@@ -85,20 +85,16 @@ void Retry(const OutboxOptions& o) {
 
 void AddOutboxCommand(CLI::App& app) {
     auto o = std::make_shared<OutboxOptions>();
-    CLI::App* group = app.add_subcommand("outbox", "Replies waiting to be sent, or given up on.");
-    group->require_subcommand(1);
+    CLI::App* group = AddCommandGroup(app, "outbox", "Replies waiting to be sent, or given up on.");
 
     CLI::App* list = AddAdminCommand(*group, "list", "Pending messages, oldest first.", *o);
     list->add_flag("--dead", o->dead, "Show the dead messages (given up after retries) instead");
-    list->add_option("--limit", o->limit, "Messages to show at most")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    AddCountOption(*list, "--limit", o->limit, "Messages to show at most");
     list->callback([o] { ListOutbox(*o); });
 
     CLI::App* retry = AddAdminCommand(
         *group, "retry", "Send a dead message again: back to pending, attempts reset.", *o);
-    retry->add_option("ID", o->id, "The message's id (see `bookbot outbox list --dead`)")
-        ->required();
+    AddIdArgument(*retry, o->id, "message", "outbox list --dead");
     retry->callback([o] { Retry(*o); });
 }
 

@@ -77,8 +77,7 @@ void Sweep(const SessionsOptions& o) {
 
 void AddSessionsCommand(CLI::App& app) {
     auto o = std::make_shared<SessionsOptions>();
-    CLI::App* group = app.add_subcommand("sessions", "Conversation state.");
-    group->require_subcommand(1);
+    CLI::App* group = AddCommandGroup(app, "sessions", "Conversation state.");
 
     CLI::App* show = AddAdminCommand(
         *group, "show",
@@ -87,9 +86,7 @@ void AddSessionsCommand(CLI::App& app) {
         *o);
     show->add_option("PLATFORM", o->platform, "telegram, whatsapp or console")->required();
     show->add_option("USER", o->user, "The platform's user id")->required();
-    show->add_option("--messages", o->messages, "Last messages to show")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    AddCountOption(*show, "--messages", o->messages, "Last messages to show");
     show->callback([o] { ShowSession(*o); });
 
     CLI::App* sweep =

@@ -27,19 +27,22 @@ public:
         kAlreadyDone,  // the booking is not confirmed / the flag is resolved
     };
 
-    struct CancelResult {
+    // What an action found and did.
+    template <typename T>
+    struct Result {
         Outcome outcome = Outcome::kNotFound;
-        std::optional<Booking> booking;  // as found (kDone: before cancelling)
-        std::string notice;              // what the customer was sent (kDone)
+        std::optional<T> found;  // as it was before the action
+    };
+
+    struct CancelResult : Result<Booking> {
+        std::string notice;  // what the customer was sent (kDone)
     };
     // Cancels a confirmed booking, releases its slot and tells the customer
     // on the booking's platform and chat (text "cancelled_by_business").
     CancelResult CancelBooking(std::int64_t booking_id);
 
-    struct ResolveResult {
-        Outcome outcome = Outcome::kNotFound;
-        std::optional<HumanFlag> flag;  // as found
-        bool back_to_menu = false;      // the conversation was waiting for the person
+    struct ResolveResult : Result<HumanFlag> {
+        bool back_to_menu = false;  // the conversation was waiting for the person
     };
     // Resolves an open flag. A non-empty `reply` is sent to the user and kept
     // in the history. A conversation still at the "human" step returns to the
@@ -47,6 +50,26 @@ public:
     ResolveResult ResolveFlag(std::int64_t flag_id, const std::string& reply);
 
 private:
+    // One unit (run again on a conflict): `find` the subject; if found,
+    // `change` it (false: it was already done); if changed, `follow` up.
+    template <typename R, typename Find, typename Change, typename Follow>
+    R Act(Find find, Change change, Follow follow) {
+        R result;
+        RunWithRetry(store_, [&](UnitOfWork& unit) {
+            const TimePoint now = clock_.Now();
+            result = {};
+            result.found = find(unit);
+            if (!result.found) return;
+            if (!change(unit, now)) {
+                result.outcome = Outcome::kAlreadyDone;
+                return;
+            }
+            follow(unit, now, result);
+            result.outcome = Outcome::kDone;
+        });
+        return result;
+    }
+
     Store& store_;
     const Business& business_;
     const Clock& clock_;
