@@ -9,9 +9,7 @@ namespace {
 // A plain message from the business into a conversation: outbox and history.
 void Tell(UnitOfWork& unit, const SessionKey& key, const std::string& chat_id,
           const std::string& text, TimePoint now) {
-    Reply reply;
-    reply.text = text;
-    unit.Enqueue(key.platform, chat_id, EncodeReply(reply), now);
+    unit.Enqueue(key.platform, chat_id, EncodeReply(Reply::Plain(text)), now);
     unit.AppendMessage(key, Direction::kOut, text, now);
 }
 
