@@ -4,10 +4,12 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "admin_commands.hpp"
 #include "bookbot/backends/open_store.hpp"
 #include "bookbot/core/storage_error.hpp"
 #include "chat_command.hpp"
 #include "cli_support.hpp"
+#include "copy_command.hpp"
 #include "logging.hpp"
 #include "migrate_command.hpp"
 #include "serve_command.hpp"
@@ -78,6 +80,11 @@ int main(int argc, char** argv) {
                                        bookbot::app::ParseLogLevel(log_level));
     });
     bookbot::app::AddChatCommand(app);
+    bookbot::app::AddCopyCommand(app);
+    bookbot::app::AddBookingsCommand(app);
+    bookbot::app::AddFlagsCommand(app);
+    bookbot::app::AddSessionsCommand(app);
+    bookbot::app::AddOutboxCommand(app);
     bookbot::app::AddMigrateCommand(app);
     bookbot::app::AddServeCommand(app);
     bookbot::app::AddTelegramCommand(app);

@@ -1,5 +1,6 @@
 #include "sql_store.hpp"
 
+#include "data_tables.hpp"
 #include "migrator.hpp"
 
 namespace bookbot::backends {
@@ -37,5 +38,7 @@ std::vector<std::string> SqlStore::DescribeSchema() {
     ConnectionPool::Lease conn = pool_->Acquire();
     return conn->DescribeSchema();
 }
+
+std::vector<core::TableSpec> SqlStore::DataTables() const { return backends::DataTables(); }
 
 }  // namespace bookbot::backends

@@ -23,6 +23,7 @@ public:
     std::vector<std::string> DescribeSchema() override;
     std::string BackendName() const override { return backend_name_; }
     std::string RedactedUrl() const override { return redacted_url_; }
+    std::vector<core::TableSpec> DataTables() const override;
 
 private:
     const std::string backend_name_;

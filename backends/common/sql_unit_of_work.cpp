@@ -4,7 +4,9 @@
 
 #include <string>
 
+#include "data_tables.hpp"
 #include "sql_store.hpp"
+#include "table_rows_sql.hpp"
 
 namespace bookbot::backends {
 namespace {
@@ -430,6 +432,37 @@ public:
             " ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
             " updated_at = excluded.updated_at",
             {name, value, ToEpochMillis(now)});
+    }
+
+    std::optional<HumanFlag> FindFlag(std::int64_t flag_id) override {
+        const SqlResult r = conn_.Exec(
+            std::string("SELECT ") + kFlagColumns + " FROM human_flags WHERE id = $1", {flag_id});
+        if (r.rows.empty()) return std::nullopt;
+        return FlagFromRow(r.rows.front());
+    }
+
+    bool RequeueDead(std::int64_t id, TimePoint now) override {
+        return conn_
+                   .Exec(
+                       "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2,"
+                       " claimed_by = NULL, claimed_until = NULL"
+                       " WHERE id = $1 AND status = 'dead'",
+                       {id, ToEpochMillis(now)})
+                   .affected == 1;
+    }
+
+    std::vector<core::Row> ExportRows(const std::string& table,
+                                      const std::optional<core::Row>& after_key,
+                                      std::int64_t limit) override {
+        return ExportTableRows(conn_, FindDataTable(table), after_key, limit);
+    }
+
+    std::int64_t ImportRows(const std::string& table, const std::vector<core::Row>& rows) override {
+        return ImportTableRows(conn_, FindDataTable(table), rows);
+    }
+
+    std::int64_t CountRows(const std::string& table) override {
+        return CountTableRows(conn_, FindDataTable(table));
     }
 
 private:

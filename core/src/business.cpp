@@ -35,6 +35,9 @@ const Texts& DefaultTexts() {
         {"cancel_booking", "Cancel this booking"},
         {"confirm_cancel", "Cancel {service} on {day} at {time}?"},
         {"cancelled", "Cancelled: {service} on {day} at {time}."},
+        {"cancelled_by_business",
+         "Sorry, {business} had to cancel your booking: {service} on {day} at {time}. Please "
+         "book another time, or write to us."},
         {"too_late", "Sorry, this booking can no longer be changed here: it is too close."},
         {"gone", "That booking no longer exists."},
         {"human_flagged",

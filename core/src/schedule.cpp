@@ -187,6 +187,18 @@ LocalDate LocalDateAt(std::string_view time_zone, TimePoint instant) {
     return Today(*FindZone(time_zone), instant);
 }
 
+TimePoint StartOfLocalDay(std::string_view time_zone, LocalDate date) {
+    if (!date.IsValid()) {
+        throw std::invalid_argument("schedule: invalid date " + date.ToString());
+    }
+    return ToUtc(*FindZone(time_zone), ToLocalDays(date));
+}
+
+std::string FormatLocalDateTime(std::string_view time_zone, TimePoint instant) {
+    const auto local = FindZone(time_zone)->to_local(instant);
+    return date::format("%Y-%m-%d %H:%M", std::chrono::floor<minutes>(local));
+}
+
 std::string FormatMinuteOfDay(int minute_of_day) {
     char buffer[16];
     std::snprintf(buffer, sizeof buffer, "%02d:%02d", minute_of_day / 60, minute_of_day % 60);

@@ -70,6 +70,15 @@ LocalDate AddDays(LocalDate date, int days);
 // `instant` is now). Throws std::invalid_argument for an unknown zone.
 LocalDate LocalDateAt(std::string_view time_zone, TimePoint instant);
 
+// The instant `date` begins in `time_zone`: its local midnight (the end of the
+// gap, if midnight does not exist that day). Throws std::invalid_argument for
+// an unknown zone or an invalid date.
+TimePoint StartOfLocalDay(std::string_view time_zone, LocalDate date);
+
+// "YYYY-MM-DD HH:MM", the wall-clock time in `time_zone` at `instant`. Throws
+// std::invalid_argument for an unknown zone.
+std::string FormatLocalDateTime(std::string_view time_zone, TimePoint instant);
+
 // Minutes since local midnight as "HH:MM"; 1440 formats as "24:00".
 // Precondition: 0 <= minute_of_day <= 1440.
 std::string FormatMinuteOfDay(int minute_of_day);

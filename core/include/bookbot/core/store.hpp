@@ -13,6 +13,7 @@
 #include "bookbot/core/records.hpp"
 #include "bookbot/core/session.hpp"
 #include "bookbot/core/storage_error.hpp"
+#include "bookbot/core/table_rows.hpp"
 
 namespace bookbot::core {
 
@@ -110,6 +111,34 @@ public:
     virtual std::optional<std::string> GetTransportState(const std::string& name) = 0;
     virtual void PutTransportState(const std::string& name, const std::string& value,
                                    TimePoint now) = 0;
+
+    // --- operator actions -----------------------------------------------------
+    // Any flag, open or resolved; nullopt if there is none with this id.
+    virtual std::optional<HumanFlag> FindFlag(std::int64_t flag_id) = 0;
+    // Puts a dead outbox message back to pending: due at `now`, attempts 0, no
+    // claim (last_error is kept until the next attempt replaces it). False if
+    // there is no dead message with this id.
+    virtual bool RequeueDead(std::int64_t id, TimePoint now) = 0;
+
+    // --- whole tables (bookbot copy) ------------------------------------------
+    // `table` is always one of Store::DataTables(); any other name throws
+    // StorageError kInvalid. Rows hold values in the table's column order.
+    //
+    // Up to `limit` rows in primary-key order, starting after the row whose key
+    // is `after_key` (from the first row if nullopt): keyset paging, so pages
+    // stay cheap and stable however large the table. The order is the
+    // backend's own; it is stable, but text keys may sort differently on
+    // another backend (compare tables as sets, not sequences).
+    virtual std::vector<Row> ExportRows(const std::string& table,
+                                        const std::optional<Row>& after_key,
+                                        std::int64_t limit) = 0;
+    // Inserts `rows`; a row whose primary key is already present is skipped and
+    // the stored one kept, so importing the same rows again changes nothing.
+    // Returns how many rows were inserted. A row of the wrong length, or with a
+    // value of the wrong type for its column (or NULL where not nullable),
+    // throws StorageError kInvalid.
+    virtual std::int64_t ImportRows(const std::string& table, const std::vector<Row>& rows) = 0;
+    virtual std::int64_t CountRows(const std::string& table) = 0;
 };
 
 // The port core owns; backends implement it. Thread-safe: any number of threads
@@ -138,6 +167,12 @@ public:
 
     // "sqlite" or "postgres".
     virtual std::string BackendName() const = 0;
+
+    // Every table of the store's data (all the schema's tables but the
+    // migration bookkeeping), each after the tables it refers to, so importing
+    // them in this order satisfies every reference. The same list, with the
+    // same columns and keys, on every backend.
+    virtual std::vector<TableSpec> DataTables() const = 0;
     // The URL with any password masked: safe for logs.
     virtual std::string RedactedUrl() const = 0;
 
