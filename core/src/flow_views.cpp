@@ -30,9 +30,16 @@ void AddGrid(Reply& reply, std::vector<Button> buttons, std::size_t per_row) {
 
 }  // namespace
 
-Occupancy FlowViews::LoadOccupancy() {
-    const UtcInterval window = BookingWindow(b_.rules, now_);
+Occupancy FlowViews::LoadOccupancy(std::optional<LocalDate> day) {
+    UtcInterval window = BookingWindow(b_.rules, now_);
+    if (day) {
+        // A slot starts on its day and lasts at most a day (the configuration's bound).
+        const TimePoint start = StartOfLocalDay(b_.rules.time_zone, *day);
+        window.begin = std::max(window.begin, start);
+        window.end = std::min(window.end, start + std::chrono::hours(48));
+    }
     Occupancy occupancy;
+    if (window.end <= window.begin) return occupancy;
     for (const auto& cell : unit_.OccupiedCells(window.begin, window.end)) {
         occupancy.Add(cell.resource, cell.cell_start);
     }
@@ -61,7 +68,8 @@ std::map<std::string, std::string> FlowViews::Describe(const Booking& booking) c
 
 std::optional<Slot> FlowViews::FindFreeSlot(const Service& service, TimePoint start) {
     const LocalDate date = LocalDateAt(b_.rules.time_zone, start);
-    for (const Slot& slot : FreeSlots(b_.rules, service.duration, date, now_, LoadOccupancy())) {
+    for (const Slot& slot :
+         FreeSlots(b_.rules, service.duration, date, now_, LoadOccupancy(date))) {
         if (slot.start == start) return slot;
     }
     return std::nullopt;
@@ -107,7 +115,7 @@ Reply FlowViews::Render(Session& s) {
         AddNav(r, page, true);
     } else if (step == "time" && service && LocalDate::Parse(s.context["day"])) {
         const LocalDate day = *LocalDate::Parse(s.context["day"]);
-        const auto slots = FreeSlots(b_.rules, service->duration, day, now_, LoadOccupancy());
+        const auto slots = FreeSlots(b_.rules, service->duration, day, now_, LoadOccupancy(day));
         r.text =
             slots.empty() ? b_.Text("slot_taken") : b_.Text("pick_time", {{"day", DayLabel(day)}});
         const auto page = Page(slots, PageOf(s), kTimesPerPage);

@@ -25,7 +25,9 @@ public:
     std::map<std::string, std::string> Describe(const Booking& booking) const;
 
 private:
-    Occupancy LoadOccupancy();
+    // The cells taken in the booking window; with `day`, only those that slots
+    // starting on that day can touch (all a time list or a confirmation needs).
+    Occupancy LoadOccupancy(std::optional<LocalDate> day = std::nullopt);
     std::string DayLabel(LocalDate date) const;
     std::string TimeLabel(TimePoint t) const;
     // Appends the page's navigation row and Back/Cancel.
