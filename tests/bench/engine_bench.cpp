@@ -46,7 +46,7 @@ FlowOutcome RunFlow(core::Engine& engine, const core::Clock& clock, const std::s
             }
         }
         const auto press = NextPress(payloads, rng);
-        if (outcome.booked || !press) return outcome;
+        if (outcome.booked || !press || outcome.updates >= kMaxTurns) return outcome;
         in.kind = core::Inbound::Kind::kButton;
         in.payload = *press;
         in.origin_message_id = "1";

@@ -20,8 +20,8 @@ std::string ActionOf(const std::string& payload) {
 
 std::optional<std::string> NextPress(const std::vector<std::string>& payloads, std::mt19937& rng) {
     // Each step's keyboard has one kind of forward button plus navigation.
-    static constexpr std::array<std::string_view, 5> kForward = {"ok",
-                                                                 "slot:", "day:", "svc:", "book"};
+    static constexpr std::array<std::string_view, 6> kForward = {
+        "ok", "slot:", "day:", "svc:", "book", "back"};
     for (const std::string_view kind : kForward) {
         std::vector<const std::string*> matching;
         for (const std::string& p : payloads) {

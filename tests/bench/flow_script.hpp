@@ -18,12 +18,18 @@ namespace bookbot::bench {
 std::string ActionOf(const std::string& payload);
 
 // The payload (stamped, as sent) to press next on a message with these
-// buttons, or nullopt when none leads on towards a booking (e.g. no day left).
+// buttons: the step's forward button (random among several), else Back (the
+// day filled up while the user looked at it: a person would go back and pick
+// another), else nullopt.
 std::optional<std::string> NextPress(const std::vector<std::string>& payloads, std::mt19937& rng);
 
 // A base for chat and update ids no earlier run used (the milliseconds since
 // the epoch): on a reused database the bot would drop a repeated update id.
 std::int64_t FreshIdBase();
+
+// Turns a flow may take before it counts as stuck (a full calendar makes
+// Back → service → no day → Back … go round; six turns book normally).
+inline constexpr int kMaxTurns = 40;
 
 // Whether a message text is the bot's "Booked: …" confirmation.
 bool IsBookedText(const std::string& text);

@@ -31,6 +31,7 @@ struct ChatState {
     Turn turn;
     bool awaiting = false;  // an update was sent and its turn is not complete
     bool replied = false;   // the turn's first reply arrived
+    int turns = 0;          // updates sent
     SteadyClock::time_point sent_at;
 };
 
@@ -76,7 +77,7 @@ public:
         c.awaiting = false;
         if (c.turn.booked) {
             Finish(result_.completed);
-        } else if (c.press.empty()) {
+        } else if (c.press.empty() || c.turns >= kMaxTurns) {
             Finish(result_.stuck);
         } else {
             ready_.push_back(static_cast<std::size_t>(index));
@@ -116,6 +117,7 @@ private:
     // Starts a chat's next turn and returns the update for it.
     std::string NextUpdate(ChatState& c) {
         const std::int64_t update_id = next_update_id_++;
+        ++c.turns;
         c.turn = Turn{};
         c.turn.pressed_yes = ActionOf(c.press) == "ok";
         c.replied = false;
