@@ -35,6 +35,8 @@ public:
     std::size_t LineCount() const;
     std::string Output() const;
 
+    // The process id, e.g. to read /proc/<pid>; valid until Wait() returns.
+    pid_t Pid() const { return pid_; }
     void Signal(int signal) const;
     // Waits for the exit; the exit code, or 128 + signal.
     int Wait();

@@ -67,6 +67,11 @@ void FakeBotApi::FailSends(int count, Fault fault) {
     for (int i = 0; i < count; ++i) faults_.push_back(fault);
 }
 
+void FakeBotApi::SetObserver(Observer observer) {
+    const std::lock_guard lock(mutex_);
+    observer_ = std::move(observer);
+}
+
 void FakeBotApi::SetPollingConflict(bool on) {
     {
         const std::lock_guard lock(mutex_);
@@ -131,12 +136,22 @@ http::Response FakeBotApi::Handle(const http::Request& request) {
     if (request.method != "POST" || path.rfind(prefix, 0) != 0) {
         return Error(404, "Not Found");
     }
-    http::Response response = Apply(path.substr(prefix.size()), request.body);
+    std::optional<Message> applied;
+    http::Response response = Apply(path.substr(prefix.size()), request.body, applied);
     changed_.notify_all();
+    if (applied) {
+        Observer observer;
+        {
+            const std::lock_guard lock(mutex_);
+            observer = observer_;
+        }
+        if (observer) observer(*applied);
+    }
     return response;
 }
 
-http::Response FakeBotApi::Apply(const std::string& method, const std::string& body) {
+http::Response FakeBotApi::Apply(const std::string& method, const std::string& body,
+                                 std::optional<Message>& applied) {
     const json request = json::parse(body, nullptr, false);
     if (request.is_discarded()) return Error(400, "Bad Request: invalid JSON");
     std::unique_lock lock(mutex_);
@@ -197,6 +212,8 @@ http::Response FakeBotApi::Apply(const std::string& method, const std::string& b
             m.text = text;
             m.buttons = buttons;
             ++m.edits;
+            m.changed_at = std::chrono::steady_clock::now();
+            applied = m;
             return Ok({{"message_id", id}, {"chat", {{"id", chat_id}}}, {"text", text}});
         }
         return Error(400, "Bad Request: message to edit not found");
@@ -206,7 +223,9 @@ http::Response FakeBotApi::Apply(const std::string& method, const std::string& b
     m.message_id = next_message_id_++;
     m.text = request["text"].get<std::string>();
     m.buttons = Buttons(request);
+    m.changed_at = std::chrono::steady_clock::now();
     chat.push_back(m);
+    applied = m;
     ++sent_;
     return Ok({{"message_id", m.message_id},
                {"chat", {{"id", chat_id}, {"type", "private"}}},

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,7 +33,13 @@ public:
         std::string text;
         std::vector<Button> buttons;  // all rows, flattened
         int edits = 0;
+        // When the fake applied the latest sendMessage/editMessageText to it.
+        std::chrono::steady_clock::time_point changed_at{};
     };
+    // Called with the message as it now is, after each applied
+    // sendMessage/editMessageText, on the server's handler thread and outside
+    // the fake's lock (so it may call the accessors below).
+    using Observer = std::function<void(const Message&)>;
     struct Fault {
         int status = 500;     // 0: hang `hang` and answer nothing useful
         int retry_after = 0;  // with 429
@@ -47,6 +54,8 @@ public:
     // The next `count` sendMessage/editMessageText calls fail with `fault` and
     // are not applied.
     void FailSends(int count, Fault fault);
+    // Replaces the observer (none by default); set it before the bot sends.
+    void SetObserver(Observer observer);
     // getUpdates answers 409 (as when a webhook is set) while `on`.
     void SetPollingConflict(bool on);
     // Queues one update (a JSON object) for getUpdates; ids must increase.
@@ -67,7 +76,9 @@ public:
 
 private:
     transports::http::Response Handle(const transports::http::Request& request);
-    transports::http::Response Apply(const std::string& method, const std::string& body);
+    // `applied` receives the message a sendMessage/editMessageText changed.
+    transports::http::Response Apply(const std::string& method, const std::string& body,
+                                     std::optional<Message>& applied);
 
     std::string token_;
     mutable std::mutex mutex_;
@@ -82,6 +93,7 @@ private:
     std::deque<std::pair<std::int64_t, std::string>> updates_;
     std::int64_t confirmed_offset_ = 0;
     bool stopping_ = false;
+    Observer observer_;
     std::unique_ptr<transports::http::Server> server_;  // last: stops first
 };
 

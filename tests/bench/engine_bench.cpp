@@ -1,0 +1,110 @@
+#include "engine_bench.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "bookbot/backends/open_store.hpp"
+#include "business_config.hpp"
+#include "config.hpp"
+#include "database_choice.hpp"
+#include "flow_script.hpp"
+#include "raw_upsert.hpp"
+#include "report.hpp"
+
+namespace bookbot::bench {
+namespace {
+
+struct FlowOutcome {
+    bool booked = false;
+    std::int64_t updates = 0;
+};
+
+// One chat's flow, from /start until booked or stuck.
+FlowOutcome RunFlow(core::Engine& engine, const core::Clock& clock, const std::string& chat,
+                    std::atomic<std::int64_t>& next_update, std::mt19937& rng) {
+    core::Inbound in;
+    in.platform = "telegram";
+    in.user_id = chat;
+    in.chat_id = chat;
+    in.kind = core::Inbound::Kind::kText;
+    in.payload = "/start";
+    FlowOutcome outcome;
+    while (true) {
+        in.external_id = std::to_string(next_update++);
+        in.at = clock.Now();
+        const core::HandleResult result = engine.Handle(in);
+        ++outcome.updates;
+        std::vector<std::string> payloads;
+        for (const core::Reply& reply : result.replies) {
+            outcome.booked = outcome.booked || IsBookedText(reply.text);
+            for (const auto& row : reply.keyboard) {
+                for (const core::Button& b : row) payloads.push_back(b.payload);
+            }
+        }
+        const auto press = NextPress(payloads, rng);
+        if (outcome.booked || !press || outcome.updates >= kMaxTurns) return outcome;
+        in.kind = core::Inbound::Kind::kButton;
+        in.payload = *press;
+        in.origin_message_id = "1";
+    }
+}
+
+}  // namespace
+
+EngineRun DriveEngine(core::Engine& engine, const core::Clock& clock, int chats, int threads,
+                      unsigned seed) {
+    EngineRun run;
+    run.chats = chats;
+    std::atomic<int> next_chat{0};
+    const std::int64_t base = FreshIdBase();
+    std::atomic<std::int64_t> next_update{base * 1000};
+    std::mutex mutex;
+    const auto started = std::chrono::steady_clock::now();
+    {
+        std::vector<std::jthread> workers;
+        for (int t = 0; t < threads; ++t) {
+            workers.emplace_back([&] {
+                for (int i = next_chat++; i < chats; i = next_chat++) {
+                    std::mt19937 rng(seed + static_cast<unsigned>(i));
+                    const FlowOutcome outcome =
+                        RunFlow(engine, clock, std::to_string(base + i), next_update, rng);
+                    const std::lock_guard lock(mutex);
+                    run.updates += outcome.updates;
+                    ++(outcome.booked ? run.completed : run.stuck);
+                }
+            });
+        }
+    }
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return run;
+}
+
+bool EngineMode(const BenchOptions& options, const std::filesystem::path& work_dir) {
+    const auto db = ChooseDatabase(options);
+    const core::SystemClock clock;
+    const core::Business business = app::LoadBusinessConfig(WriteBenchBusiness(work_dir).string());
+    const auto store = backends::OpenStore(db->Url());
+    store->Migrate(clock.Now());
+    store->RequireCurrentSchema();
+    core::Engine engine(*store, business, clock);
+
+    const EngineRun run = DriveEngine(engine, clock, options.chats, options.threads, options.seed);
+    const double engine_rate = static_cast<double>(run.updates) / run.seconds;
+    const double raw_rate = RawUpsertRate(db->Url(), options.upserts);
+    PrintFigures(
+        "engine · " + BackendName(db->Url()) + " · " + std::to_string(options.chats) + " chats · " +
+            std::to_string(options.threads) + " thread(s)",
+        {
+            {"engine updates/s", engine_rate, "1/s", {}},
+            {"raw 1 KB upserts/s (1 connection)", raw_rate, "tx/s", {}},
+            {"engine / raw", 100.0 * engine_rate / raw_rate, "%", Target{60, false}},
+            {"completed flows", 100.0 * run.completed / run.chats, "%", Target{100, false}},
+        });
+    return run.completed == run.chats;
+}
+
+}  // namespace bookbot::bench
