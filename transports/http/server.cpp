@@ -26,6 +26,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "syntax.hpp"
+
 namespace bookbot::transports::http {
 
 namespace {
@@ -45,18 +47,6 @@ constexpr std::chrono::milliseconds kMaxLinger{1000};
 constexpr std::chrono::milliseconds kAcceptRetry{50};
 constexpr std::size_t kFirstRead = 4096;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-
-bool IsToken(std::string_view s) {
-    constexpr std::string_view kSpecials = "!#$%&'*+-.^_`|~";
-    return !s.empty() && std::all_of(s.begin(), s.end(), [&](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-               kSpecials.find(c) != std::string_view::npos;
-    });
-}
-
-bool IsSafeValue(std::string_view s) {
-    return std::none_of(s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n' || !c; });
-}
 
 Request ToRequest(BeastRequest&& in) {
     Request out;
@@ -80,13 +70,14 @@ BeastResponse Plain(unsigned status, unsigned version, std::string text) {
 // The handler's response in Beast's terms; a 500 when it is not a valid
 // final response (a bad status, or a header that would break the message).
 BeastResponse ToBeast(Response&& in, unsigned version) {
-    if (in.status < 200 || in.status > 599 || !IsSafeValue(in.content_type)) {
+    if (in.status < 200 || in.status > 599 || !IsSafeHeaderValue(in.content_type)) {
         return Plain(500, version, "internal error");
     }
     BeastResponse res{static_cast<bhttp::status>(in.status), version};
     res.set(bhttp::field::server, "bookbot");
     for (const auto& [name, value] : in.headers) {
-        if (!IsToken(name) || !IsSafeValue(value)) return Plain(500, version, "internal error");
+        if (!IsHeaderName(name) || !IsSafeHeaderValue(value))
+            return Plain(500, version, "internal error");
         const auto field = bhttp::string_to_field(name);
         // Framing is ours to decide.
         if (field == bhttp::field::content_length || field == bhttp::field::transfer_encoding ||
