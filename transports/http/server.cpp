@@ -21,6 +21,7 @@
 #include <boost/beast/http.hpp>
 #include <condition_variable>
 #include <future>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -76,8 +77,9 @@ BeastResponse ToBeast(Response&& in, unsigned version) {
     BeastResponse res{static_cast<bhttp::status>(in.status), version};
     res.set(bhttp::field::server, "bookbot");
     for (const auto& [name, value] : in.headers) {
-        if (!IsHeaderName(name) || !IsSafeHeaderValue(value))
+        if (!IsHeaderName(name) || !IsSafeHeaderValue(value)) {
             return Plain(500, version, "internal error");
+        }
         const auto field = bhttp::string_to_field(name);
         // Framing is ours to decide.
         if (field == bhttp::field::content_length || field == bhttp::field::transfer_encoding ||
@@ -101,9 +103,6 @@ class Session;
 class Core {
 public:
     Core(ServerOptions options, Handler handler);
-    Core(const Core&) = delete;
-    Core& operator=(const Core&) = delete;
-    ~Core() = default;
 
     std::uint16_t Port() const { return port_; }
     void Start();
