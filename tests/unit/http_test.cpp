@@ -219,23 +219,34 @@ TEST_CASE("a handler's invalid response becomes a 500, never a broken message") 
 TEST_CASE("Shutdown lets a request in flight finish, then refuses connections") {
     std::latch entered(1);
     std::latch release(1);
-    Server server(Options(), [&](const Request&) {
-        entered.count_down();
-        release.wait();
+    Server server(Options(), [&](const Request& req) {
+        if (req.Path() == "/block") {
+            entered.count_down();
+            release.wait();
+        }
         return Text("finished");
     });
     server.Start();
     const auto port = server.Port();
     Client client(UrlOf(server));
+    const auto idle = test::ConnectLoopback(port);  // a kept-alive connection
+    test::SendAll(idle.get(), "GET /quick HTTP/1.1\r\nHost: t\r\n\r\n");
+    CHECK(test::ReadResponse(idle.get(), 5s).find("HTTP/1.1 200") == 0);
 
-    Background request(client, "/");
+    Background request(client, "/block");
     entered.wait();
     std::thread stopper([&] { server.Shutdown(10s); });
-    // Once accepting has stopped, let the handler finish.
+    // Accepting stops first...
     const auto deadline = std::chrono::steady_clock::now() + 5s;
     while (!test::ConnectionRefused(port) && std::chrono::steady_clock::now() < deadline) {
     }
     CHECK(test::ConnectionRefused(port));
+    // ...then, while draining, connections stay open and new requests get 503.
+    test::SendAll(idle.get(), "GET /quick HTTP/1.1\r\nHost: t\r\n\r\n");
+    const auto refused = test::ReadUntilClosed(idle.get(), 5s);
+    CHECK(refused.data.find("HTTP/1.1 503") == 0);
+    CHECK(refused.data.find("Retry-After: 1") != std::string::npos);
+    CHECK(refused.closed);
     release.count_down();
     stopper.join();  // returns once the answer is written
     const auto answer = request.Join();
