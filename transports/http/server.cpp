@@ -203,6 +203,7 @@ private:
     void ReadHeader() {
         const auto& o = core_.options();
         first_ = false;
+        head_ = false;
         request_start_ = std::chrono::steady_clock::now();
         parser_.emplace();
         parser_->body_limit(o.body_limit);
@@ -214,8 +215,9 @@ private:
                                      if (ec) return self->OnReadError(ec);
                                      if (self->parser_->is_done()) return self->OnRequest();
                                      const auto expect = self->parser_->get()[bhttp::field::expect];
-                                     if (beast::iequals(expect, "100-continue"))
+                                     if (beast::iequals(expect, "100-continue")) {
                                          return self->Continue();
+                                     }
                                      self->ReadBody();
                                  });
     }
@@ -255,6 +257,7 @@ private:
         parser_.reset();
         version_ = req.version();
         keep_alive_ = req.keep_alive();
+        head_ = req.method() == bhttp::verb::head;
         if (core_.Stopping()) {
             auto res = Plain(503, version_, "shutting down");
             res.set(bhttp::field::retry_after, "1");
@@ -276,6 +279,7 @@ private:
         }
         res.keep_alive(!close);
         res.prepare_payload();
+        if (head_) res.body().clear();  // the header still tells the length
         response_.emplace(std::move(res));
         stream_.expires_after(core_.options().read_timeout);
         bhttp::async_write(stream_, *response_,
@@ -334,6 +338,7 @@ private:
     std::chrono::steady_clock::time_point request_start_;
     unsigned version_ = 11;
     bool keep_alive_ = true;
+    bool head_ = false;  // answer without a body
     bool first_ = true;
     bool admitted_ = false;  // counted in the server's in-flight requests
     bool closed_ = false;
