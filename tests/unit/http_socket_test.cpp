@@ -113,6 +113,20 @@ TEST_CASE("pipelined requests are answered in order") {
     CHECK(second.substr(second.size() - 4) == "/two");
 }
 
+TEST_CASE("a HEAD request is answered with the length but without the body") {
+    Server server(Options(), [](const Request&) { return Ok(); });
+    server.Start();
+    const auto conn = test::ConnectLoopback(server.Port());
+    test::SendAll(conn.get(), "HEAD / HTTP/1.1\r\nHost: t\r\n\r\n");
+    const auto head = test::ReadUntil(conn.get(), "\r\n\r\n", kPatience);
+    CHECK(head.find("HTTP/1.1 200") == 0);
+    CHECK(head.find("Content-Length: 2\r\n") != std::string::npos);
+    test::SendAll(conn.get(), kGet);  // a body after the HEAD answer would come first
+    const auto get = test::ReadResponse(conn.get(), kPatience);
+    CHECK(get.find("HTTP/1.1 200") == 0);
+    CHECK(get.substr(get.size() - 2) == "ok");
+}
+
 TEST_CASE("connections over max_connections are closed at once") {
     auto o = Options();
     o.max_connections = 1;

@@ -35,6 +35,37 @@ Response Text(std::string body, int status = 200) {
     return r;
 }
 
+// Runs a request on another thread; an error is kept, never thrown there.
+class Background {
+public:
+    Background(Client& client, std::string path)
+        : thread_([this, &client, p = std::move(path)] {
+              try {
+                  response_ = client.Get(p);
+              } catch (const std::exception& e) {
+                  error_ = e.what();
+              }
+          }) {}
+    Background(const Background&) = delete;
+    Background& operator=(const Background&) = delete;
+    ~Background() {
+        if (thread_.joinable()) thread_.join();
+    }
+
+    // The response, after the request ended; fails the test on an error.
+    ClientResponse Join() {
+        if (thread_.joinable()) thread_.join();
+        INFO(error_);
+        REQUIRE(response_);
+        return *response_;
+    }
+
+private:
+    std::optional<ClientResponse> response_;
+    std::string error_;
+    std::thread thread_;
+};
+
 HttpError::Kind KindOf(const std::function<void()>& call) {
     try {
         call();
@@ -143,20 +174,18 @@ TEST_CASE("requests over the concurrency budget get 503 with Retry-After") {
     server.Start();
     Client client(UrlOf(server));
 
-    std::optional<ClientResponse> blocked;
-    std::thread first([&] { blocked = client.Get("/block"); });
+    Background first(client, "/block");
     entered.wait();
     CHECK(server.InFlight() == 1);
     const auto busy = client.Get("/other");
     release.count_down();
-    first.join();
+    const auto blocked = first.Join();
 
     CHECK(busy.status == 503);
     CHECK(busy.Header("Retry-After") == "1");
     CHECK(other_calls == 0);
-    REQUIRE(blocked);
-    CHECK(blocked->status == 200);
-    CHECK(blocked->body == "done");
+    CHECK(blocked.status == 200);
+    CHECK(blocked.body == "done");
 }
 
 TEST_CASE("a handler that throws yields 500 and the server goes on") {
@@ -190,32 +219,41 @@ TEST_CASE("a handler's invalid response becomes a 500, never a broken message") 
 TEST_CASE("Shutdown lets a request in flight finish, then refuses connections") {
     std::latch entered(1);
     std::latch release(1);
-    Server server(Options(), [&](const Request&) {
-        entered.count_down();
-        release.wait();
+    Server server(Options(), [&](const Request& req) {
+        if (req.Path() == "/block") {
+            entered.count_down();
+            release.wait();
+        }
         return Text("finished");
     });
     server.Start();
     const auto port = server.Port();
     Client client(UrlOf(server));
+    const auto idle = test::ConnectLoopback(port);  // a kept-alive connection
+    test::SendAll(idle.get(), "GET /quick HTTP/1.1\r\nHost: t\r\n\r\n");
+    CHECK(test::ReadResponse(idle.get(), 5s).find("HTTP/1.1 200") == 0);
 
-    std::optional<ClientResponse> answer;
-    std::thread request([&] { answer = client.Get("/"); });
+    Background request(client, "/block");
     entered.wait();
     std::thread stopper([&] { server.Shutdown(10s); });
-    // Once accepting has stopped, let the handler finish.
+    // Accepting stops first...
     const auto deadline = std::chrono::steady_clock::now() + 5s;
     while (!test::ConnectionRefused(port) && std::chrono::steady_clock::now() < deadline) {
     }
     CHECK(test::ConnectionRefused(port));
+    // ...then, while draining, connections stay open and new requests get 503.
+    test::SendAll(idle.get(), "GET /quick HTTP/1.1\r\nHost: t\r\n\r\n");
+    const auto refused = test::ReadUntilClosed(idle.get(), 5s);
+    CHECK(refused.data.find("HTTP/1.1 503") == 0);
+    CHECK(refused.data.find("Retry-After: 1") != std::string::npos);
+    CHECK(refused.closed);
     release.count_down();
-    request.join();
-    stopper.join();
+    stopper.join();  // returns once the answer is written
+    const auto answer = request.Join();
 
-    REQUIRE(answer);
-    CHECK(answer->status == 200);
-    CHECK(answer->body == "finished");
-    CHECK(answer->Header("Connection") == "close");
+    CHECK(answer.status == 200);
+    CHECK(answer.body == "finished");
+    CHECK(answer.Header("Connection") == "close");
     CHECK(KindOf([&] { Client(UrlOf(server)).Get("/"); }) == HttpError::Kind::kConnect);
     server.Shutdown(0ms);  // idempotent
 }

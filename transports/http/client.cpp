@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base_url.hpp"
+#include "syntax.hpp"
 
 namespace bookbot::transports::http {
 
@@ -32,18 +33,6 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using Kind = HttpError::Kind;
 
 constexpr std::size_t kMaxResponseHeader = 64 * 1024;
-
-bool IsToken(std::string_view s) {
-    constexpr std::string_view kSpecials = "!#$%&'*+-.^_`|~";
-    return !s.empty() && std::all_of(s.begin(), s.end(), [&](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-               kSpecials.find(c) != std::string_view::npos;
-    });
-}
-
-bool IsSafeValue(std::string_view s) {
-    return std::none_of(s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n' || !c; });
-}
 
 std::string Millis(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
 
@@ -125,7 +114,7 @@ public:
     Impl(const std::string& base_url, ClientOptions options)
         : url_(BaseUrl::Parse(base_url)), options_(std::move(options)) {
         for (const auto& [name, value] : options_.headers) {
-            if (!IsToken(name) || !IsSafeValue(value)) {
+            if (!IsHeaderName(name) || !IsSafeHeaderValue(value)) {
                 throw std::invalid_argument("client header '" + name + "' has a bad name or value");
             }
         }
@@ -141,7 +130,7 @@ public:
         request.set(bhttp::field::user_agent, "bookbot");
         for (const auto& [name, value] : options_.headers) request.insert(name, value);
         if (verb == bhttp::verb::post) {
-            if (!IsSafeValue(content_type)) {
+            if (!IsSafeHeaderValue(content_type)) {
                 throw std::invalid_argument("content type has control characters");
             }
             request.set(bhttp::field::content_type,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "syntax.hpp"
+
 namespace bookbot::transports::http {
 
 namespace {
@@ -20,6 +22,18 @@ std::optional<std::string_view> FindHeader(const Headers& headers, std::string_v
         if (EqualsIgnoreCase(key, name)) return std::string_view(value);
     }
     return std::nullopt;
+}
+
+bool IsHeaderName(std::string_view s) {
+    constexpr std::string_view kSpecials = "!#$%&'*+-.^_`|~";
+    return !s.empty() && std::all_of(s.begin(), s.end(), [&](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               kSpecials.find(c) != std::string_view::npos;
+    });
+}
+
+bool IsSafeHeaderValue(std::string_view s) {
+    return std::none_of(s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n' || !c; });
 }
 
 std::string_view Request::Path() const {

@@ -21,10 +21,13 @@
 #include <boost/beast/http.hpp>
 #include <condition_variable>
 #include <future>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
+
+#include "syntax.hpp"
 
 namespace bookbot::transports::http {
 
@@ -45,18 +48,6 @@ constexpr std::chrono::milliseconds kMaxLinger{1000};
 constexpr std::chrono::milliseconds kAcceptRetry{50};
 constexpr std::size_t kFirstRead = 4096;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-
-bool IsToken(std::string_view s) {
-    constexpr std::string_view kSpecials = "!#$%&'*+-.^_`|~";
-    return !s.empty() && std::all_of(s.begin(), s.end(), [&](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-               kSpecials.find(c) != std::string_view::npos;
-    });
-}
-
-bool IsSafeValue(std::string_view s) {
-    return std::none_of(s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n' || !c; });
-}
 
 Request ToRequest(BeastRequest&& in) {
     Request out;
@@ -80,13 +71,15 @@ BeastResponse Plain(unsigned status, unsigned version, std::string text) {
 // The handler's response in Beast's terms; a 500 when it is not a valid
 // final response (a bad status, or a header that would break the message).
 BeastResponse ToBeast(Response&& in, unsigned version) {
-    if (in.status < 200 || in.status > 599 || !IsSafeValue(in.content_type)) {
+    if (in.status < 200 || in.status > 599 || !IsSafeHeaderValue(in.content_type)) {
         return Plain(500, version, "internal error");
     }
     BeastResponse res{static_cast<bhttp::status>(in.status), version};
     res.set(bhttp::field::server, "bookbot");
     for (const auto& [name, value] : in.headers) {
-        if (!IsToken(name) || !IsSafeValue(value)) return Plain(500, version, "internal error");
+        if (!IsHeaderName(name) || !IsSafeHeaderValue(value)) {
+            return Plain(500, version, "internal error");
+        }
         const auto field = bhttp::string_to_field(name);
         // Framing is ours to decide.
         if (field == bhttp::field::content_length || field == bhttp::field::transfer_encoding ||
@@ -110,9 +103,6 @@ class Session;
 class Core {
 public:
     Core(ServerOptions options, Handler handler);
-    Core(const Core&) = delete;
-    Core& operator=(const Core&) = delete;
-    ~Core() = default;
 
     std::uint16_t Port() const { return port_; }
     void Start();
@@ -213,6 +203,7 @@ private:
     void ReadHeader() {
         const auto& o = core_.options();
         first_ = false;
+        head_ = false;
         request_start_ = std::chrono::steady_clock::now();
         parser_.emplace();
         parser_->body_limit(o.body_limit);
@@ -224,8 +215,9 @@ private:
                                      if (ec) return self->OnReadError(ec);
                                      if (self->parser_->is_done()) return self->OnRequest();
                                      const auto expect = self->parser_->get()[bhttp::field::expect];
-                                     if (beast::iequals(expect, "100-continue"))
+                                     if (beast::iequals(expect, "100-continue")) {
                                          return self->Continue();
+                                     }
                                      self->ReadBody();
                                  });
     }
@@ -265,6 +257,7 @@ private:
         parser_.reset();
         version_ = req.version();
         keep_alive_ = req.keep_alive();
+        head_ = req.method() == bhttp::verb::head;
         if (core_.Stopping()) {
             auto res = Plain(503, version_, "shutting down");
             res.set(bhttp::field::retry_after, "1");
@@ -286,6 +279,7 @@ private:
         }
         res.keep_alive(!close);
         res.prepare_payload();
+        if (head_) res.body().clear();  // the header still tells the length
         response_.emplace(std::move(res));
         stream_.expires_after(core_.options().read_timeout);
         bhttp::async_write(stream_, *response_,
@@ -344,6 +338,7 @@ private:
     std::chrono::steady_clock::time_point request_start_;
     unsigned version_ = 11;
     bool keep_alive_ = true;
+    bool head_ = false;  // answer without a body
     bool first_ = true;
     bool admitted_ = false;  // counted in the server's in-flight requests
     bool closed_ = false;

@@ -17,18 +17,20 @@ namespace bookbot::transports::http {
 using Handler = std::function<Response(const Request&)>;
 
 // Every connection has budgets; a client that exceeds one is answered with
-// the matching status (413, 408, 431, 503) or disconnected, never served
-// without bound.
+// the matching status (413 body, 431 header, 503 busy, 400 malformed) and
+// disconnected, or (a timeout) just disconnected; never served without bound.
+// Handlers run on their own pool, so slow clients never hold a handler thread.
 struct ServerOptions {
     std::string address = "127.0.0.1";
     std::uint16_t port = 8080;  // 0: any free port (see Server::Port)
     std::size_t body_limit = 1024 * 1024;
     std::size_t header_limit = 16 * 1024;
     std::chrono::milliseconds header_timeout{10'000};  // to receive a request's header
+                                                       // (and a new connection's first byte)
     std::chrono::milliseconds read_timeout{30'000};    // to receive a whole request
     std::chrono::milliseconds idle_timeout{60'000};    // keep-alive between requests
     std::size_t max_connections = 512;                 // beyond: new connections closed
-    std::size_t max_concurrent_requests = 64;          // beyond: 503 with Retry-After
+    std::size_t max_concurrent_requests = 64;  // beyond: 503, Retry-After: 1, no handler call
     int handler_threads = 4;
 };
 
@@ -49,8 +51,11 @@ public:
     // Starts accepting on background threads; returns at once.
     void Start();
 
-    // Stops accepting, lets requests in flight finish (up to `drain`), closes
-    // every connection, joins all threads. Idempotent.
+    // Stops accepting, lets requests in flight finish and be answered (up to
+    // `drain`; requests that arrive meanwhile get 503), closes every
+    // connection, joins all threads. A handler still running after `drain`
+    // cannot be interrupted: Shutdown waits for it to return (its answer is
+    // dropped). Idempotent; must not be called from a handler.
     void Shutdown(std::chrono::milliseconds drain);
 
     // Requests being handled right now: admitted and not yet answered (for
