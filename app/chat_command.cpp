@@ -30,10 +30,7 @@ void AddChatCommand(CLI::App& app) {
     chat->add_option("--user", options->user,
                      "Who you are in the conversation; the same id continues it later")
         ->capture_default_str();
-    chat->add_option("--config", options->config,
-                     "The business's TOML file (see packaging/bookbot.toml); default: a built-in "
-                     "demo barber shop")
-        ->envname("BOOKBOT_CONFIG");
+    AddConfigOption(*chat, options->config);
     chat->callback([options] {
         auto store = OpenCliStore(options->db);
         store->Migrate(core::SystemClock().Now());

@@ -10,6 +10,7 @@
 #include "chat_command.hpp"
 #include "cli_support.hpp"
 #include "copy_command.hpp"
+#include "doctor_command.hpp"
 #include "logging.hpp"
 #include "migrate_command.hpp"
 #include "serve_command.hpp"
@@ -85,6 +86,7 @@ int main(int argc, char** argv) {
     bookbot::app::AddFlagsCommand(app);
     bookbot::app::AddSessionsCommand(app);
     bookbot::app::AddOutboxCommand(app);
+    bookbot::app::AddDoctorCommand(app);
     bookbot::app::AddMigrateCommand(app);
     bookbot::app::AddServeCommand(app);
     bookbot::app::AddTelegramCommand(app);
@@ -92,6 +94,21 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+        // "bookbot no-such-command" fails as "a subcommand is required" before
+        // CLI11 mentions the word it did not know: name that word instead.
+        const CLI::App* command = &app;
+        std::string name = "bookbot";
+        while (!command->get_subcommands().empty()) {
+            command = command->get_subcommands().front();
+            name += " " + command->get_name();
+        }
+        if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr &&
+            !command->remaining().empty()) {
+            std::fprintf(stderr,
+                         "%s: unknown command '%s'\nRun with --help for more information.\n",
+                         name.c_str(), command->remaining().front().c_str());
+            return 2;
+        }
         const int code = app.exit(e);
         return code == 0 ? 0 : 2;  // usage errors: 2, like other Unix tools
     } catch (const bookbot::core::StorageError& e) {

@@ -16,8 +16,7 @@ void AddServeCommand(CLI::App& app) {
         "dispatchers. Stops cleanly on SIGTERM/SIGINT. Secrets come from the environment: "
         "TELEGRAM_BOT_TOKEN (or --telegram-token-file), TELEGRAM_WEBHOOK_SECRET.");
     AddDatabaseOption(*serve, o->db);
-    serve->add_option("--config", o->config, "The business's TOML file; default: the demo business")
-        ->envname("BOOKBOT_CONFIG");
+    AddConfigOption(*serve, o->config);
     serve->add_option("--listen", o->listen, "HTTP listen address HOST:PORT (PORT 0: any free one)")
         ->envname("BOOKBOT_LISTEN")
         ->capture_default_str();
@@ -38,11 +37,13 @@ void AddServeCommand(CLI::App& app) {
     serve
         ->add_option("--drain-seconds", o->drain_seconds,
                      "On SIGTERM, how long requests in flight may take to finish")
+        ->envname("BOOKBOT_DRAIN_SECONDS")
         ->check(CLI::Range(0, 600))
         ->capture_default_str();
     serve
         ->add_option("--sweep-seconds", o->sweep_seconds,
                      "How often expired sessions and old dedupe records are removed")
+        ->envname("BOOKBOT_SWEEP_SECONDS")
         ->check(CLI::Range(1, 86400))
         ->capture_default_str();
     AddTelegramOptions(*serve, o->telegram);

@@ -24,20 +24,6 @@
 #include "wakeup.hpp"
 
 namespace bookbot::app {
-namespace {
-
-using namespace std::chrono_literals;
-namespace http = transports::http;
-namespace telegram = transports::telegram;
-
-// Dedupe records are kept this long: Telegram keeps an update for 24 h,
-// WhatsApp retries for days.
-constexpr auto kDedupeRetention = std::chrono::hours(24 * 7);
-
-struct ListenAddress {
-    std::string host;
-    std::uint16_t port = 0;
-};
 
 ListenAddress ParseListen(const std::string& text) {
     const auto colon = text.rfind(':');
@@ -60,6 +46,16 @@ ListenAddress ParseListen(const std::string& text) {
     throw std::invalid_argument("--listen '" + text +
                                 "' is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080, 0.0.0.0:80)");
 }
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace http = transports::http;
+namespace telegram = transports::telegram;
+
+// Dedupe records are kept this long: Telegram keeps an update for 24 h,
+// WhatsApp retries for days.
+constexpr auto kDedupeRetention = std::chrono::hours(24 * 7);
 
 std::string WorkerId() {
     char host[256] = {};

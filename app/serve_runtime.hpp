@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,16 @@ struct ServeOptions {
     double send_rate = 30;  // messages/s overall; 0 = unpaced
     double chat_rate = 1;   // messages/s per chat; 0 = unpaced
 };
+
+// Where serve listens: an IP address (not a host name) and a port.
+struct ListenAddress {
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+// Parses --listen's HOST:PORT ("127.0.0.1:8080", "[::1]:8080"; port 0: any
+// free one). Throws std::invalid_argument with an example of the form.
+ListenAddress ParseListen(const std::string& text);
 
 // Runs `bookbot serve` until SIGTERM or SIGINT: the HTTP server (health,
 // readiness, metrics, the Telegram webhook), long polling or not, the outbox

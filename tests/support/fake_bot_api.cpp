@@ -80,6 +80,16 @@ void FakeBotApi::SetPollingConflict(bool on) {
     changed_.notify_all();
 }
 
+void FakeBotApi::SetTokenRejected(bool on) {
+    const std::lock_guard lock(mutex_);
+    token_rejected_ = on;
+}
+
+void FakeBotApi::SetWebhookState(WebhookState state) {
+    const std::lock_guard lock(mutex_);
+    webhook_ = std::move(state);
+}
+
 void FakeBotApi::QueueUpdate(std::string update_json, std::int64_t update_id) {
     {
         const std::lock_guard lock(mutex_);
@@ -155,11 +165,20 @@ http::Response FakeBotApi::Apply(const std::string& method, const std::string& b
     const json request = json::parse(body, nullptr, false);
     if (request.is_discarded()) return Error(400, "Bad Request: invalid JSON");
     std::unique_lock lock(mutex_);
+    if (token_rejected_) return Error(401, "Unauthorized");
     if (method == "getMe") {
         return Ok({{"id", 1}, {"is_bot", true}, {"first_name", "Fake"}, {"username", "fake_bot"}});
     }
     if (method == "setWebhook" || method == "deleteWebhook") return Ok(true);
-    if (method == "getWebhookInfo") return Ok({{"url", ""}, {"pending_update_count", 0}});
+    if (method == "getWebhookInfo") {
+        json info = {{"url", webhook_.url},
+                     {"pending_update_count", webhook_.pending_update_count}};
+        if (!webhook_.last_error_message.empty()) {
+            info["last_error_date"] = 1700000000;
+            info["last_error_message"] = webhook_.last_error_message;
+        }
+        return Ok(info);
+    }
     if (method == "answerCallbackQuery") {
         ++callbacks_;
         return Ok(true);

@@ -46,6 +46,13 @@ public:
         std::chrono::milliseconds hang{0};
     };
 
+    // What getWebhookInfo answers.
+    struct WebhookState {
+        std::string url;  // empty: no webhook
+        std::int64_t pending_update_count = 0;
+        std::string last_error_message;
+    };
+
     explicit FakeBotApi(std::string token, int handler_threads = 4);
     ~FakeBotApi();
 
@@ -58,6 +65,10 @@ public:
     void SetObserver(Observer observer);
     // getUpdates answers 409 (as when a webhook is set) while `on`.
     void SetPollingConflict(bool on);
+    // Every call answers 401 Unauthorized (as for a revoked token) while `on`.
+    void SetTokenRejected(bool on);
+    // getWebhookInfo answers `state` from now on (default: no webhook).
+    void SetWebhookState(WebhookState state);
     // Queues one update (a JSON object) for getUpdates; ids must increase.
     void QueueUpdate(std::string update_json, std::int64_t update_id);
 
@@ -90,6 +101,8 @@ private:
     std::size_t failures_ = 0;
     std::deque<Fault> faults_;
     bool polling_conflict_ = false;
+    bool token_rejected_ = false;
+    WebhookState webhook_;
     std::deque<std::pair<std::int64_t, std::string>> updates_;
     std::int64_t confirmed_offset_ = 0;
     bool stopping_ = false;
