@@ -337,20 +337,6 @@ CheckResult CheckListenPort(const std::string& listen) {
 
 // --- Telegram -----------------------------------------------------------------
 
-enum class TelegramMode { kOff, kWebhook, kPolling };
-
-// The mode `serve` would run Telegram in, as its --telegram option decides it.
-TelegramMode ExpectedMode(const DoctorOptions& options) {
-    const std::string& mode = options.telegram_mode;
-    if (mode == "off" || (mode == "auto" && !options.telegram.HasToken())) {
-        return TelegramMode::kOff;
-    }
-    if (mode == "polling") return TelegramMode::kPolling;
-    if (mode == "webhook") return TelegramMode::kWebhook;
-    return options.telegram.webhook_secret.empty() ? TelegramMode::kPolling
-                                                   : TelegramMode::kWebhook;
-}
-
 std::string DescribeBotApiError(const telegram::BotApiError& e) {
     if (e.kind() == telegram::BotApiError::Kind::kApi &&
         (e.result().error_code == 401 || e.result().error_code == 404)) {
@@ -411,7 +397,7 @@ std::string WebhookState(const telegram::WebhookInfo& info) {
 CheckResult CheckTelegramWebhook(const DoctorOptions& options, const Findings& found) {
     const char* kCheck = "telegram webhook";
     if (!found.telegram) return Skip(kCheck, "no working Telegram token");
-    const TelegramMode mode = ExpectedMode(options);
+    const TelegramMode mode = PickTelegramMode(options.telegram_mode, options.telegram);
     if (mode == TelegramMode::kWebhook && options.telegram.webhook_secret.empty()) {
         return Fail(kCheck, "--telegram webhook but no TELEGRAM_WEBHOOK_SECRET",
                     "set TELEGRAM_WEBHOOK_SECRET to the secret given to `bookbot telegram "

@@ -74,21 +74,18 @@ void DeclareServeMetrics(core::Metrics& metrics) {
     metrics.DeclareCounter("bookbot_sessions_swept_total", "Expired sessions removed.");
 }
 
-enum class TelegramMode { kOff, kWebhook, kPolling };
-
+// The mode, checked: a token for any Telegram mode, a secret for a webhook.
 TelegramMode ResolveMode(ServeOptions& o) {
     ResolveTelegramSettings(o.telegram);
-    const std::string& mode = o.telegram_mode;
-    if (mode == "off") return TelegramMode::kOff;
-    if (mode == "auto" && !o.telegram.HasToken()) return TelegramMode::kOff;
+    const TelegramMode mode = PickTelegramMode(o.telegram_mode, o.telegram);
+    if (mode == TelegramMode::kOff) return mode;
     RequireTelegramToken(o.telegram);
-    if (mode == "polling") return TelegramMode::kPolling;
-    if (mode == "webhook" && o.telegram.webhook_secret.empty()) {
+    if (mode == TelegramMode::kWebhook && o.telegram.webhook_secret.empty()) {
         throw std::invalid_argument(
             "--telegram webhook needs TELEGRAM_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -), the "
             "same one given to `bookbot telegram set-webhook`");
     }
-    return o.telegram.webhook_secret.empty() ? TelegramMode::kPolling : TelegramMode::kWebhook;
+    return mode;
 }
 
 // Everything `serve` runs, built in dependency order and torn down in reverse.

@@ -61,6 +61,13 @@ void RequireTelegramToken(TelegramSettings& settings) {
     }
 }
 
+TelegramMode PickTelegramMode(const std::string& option, const TelegramSettings& settings) {
+    if (option == "off" || (option == "auto" && !settings.HasToken())) return TelegramMode::kOff;
+    if (option == "polling") return TelegramMode::kPolling;
+    if (option == "webhook") return TelegramMode::kWebhook;
+    return settings.webhook_secret.empty() ? TelegramMode::kPolling : TelegramMode::kWebhook;
+}
+
 TelegramConnection ConnectTelegram(const TelegramSettings& settings, const core::Clock& clock,
                                    std::chrono::milliseconds request_timeout) {
     transports::http::ClientOptions options;

@@ -36,6 +36,13 @@ void ResolveTelegramSettings(TelegramSettings& settings);
 // The same, but a missing token is an error naming both ways to give one.
 void RequireTelegramToken(TelegramSettings& settings);
 
+// How `serve` runs Telegram, from its --telegram option (auto, webhook,
+// polling, off) and the resolved settings: auto is webhook when a webhook
+// secret is set, long polling when only a token is, off without a token.
+// Checks nothing (serve refuses a webhook without a secret; doctor reports it).
+enum class TelegramMode { kOff, kWebhook, kPolling };
+TelegramMode PickTelegramMode(const std::string& option, const TelegramSettings& settings);
+
 // A client and API for the settings (the client must outlive the API).
 struct TelegramConnection {
     std::unique_ptr<transports::http::Client> client;
