@@ -42,6 +42,8 @@ public:
     // when none frees up, or what `connect` throws.
     Lease Acquire();
 
+    int MaxSize() const { return max_size_; }
+
 private:
     void Release(std::unique_ptr<SqlConnection> conn);
 

@@ -11,9 +11,26 @@ SqlStore::SqlStore(std::string backend_name, std::string redacted_url,
       redacted_url_(std::move(redacted_url)),
       pool_(std::move(pool)) {}
 
+ConnectionPool::Lease SqlStore::BeginUnit(Access access) {
+    // An idle connection the server dropped (a restart, an idle timeout)
+    // fails at BEGIN, before any work ran; it is discarded on return, and the
+    // unit starts again on the next one, at worst a new connection.
+    for (int attempt = 0;; ++attempt) {
+        ConnectionPool::Lease conn = pool_->Acquire();
+        try {
+            conn->Begin(access);
+            return conn;
+        } catch (const core::StorageError& e) {
+            if (e.kind() != core::StorageError::Kind::kUnavailable || conn->Healthy() ||
+                attempt > pool_->MaxSize()) {
+                throw;
+            }
+        }
+    }
+}
+
 void SqlStore::Run(Access access, const std::function<void(core::UnitOfWork&)>& work) {
-    ConnectionPool::Lease conn = pool_->Acquire();
-    conn->Begin(access);
+    ConnectionPool::Lease conn = BeginUnit(access);
     try {
         const auto unit = MakeSqlUnitOfWork(*conn, ids_);
         work(*unit);

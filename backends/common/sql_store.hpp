@@ -26,6 +26,9 @@ public:
     std::vector<core::TableSpec> DataTables() const override;
 
 private:
+    // A lease with a transaction begun on a live connection.
+    ConnectionPool::Lease BeginUnit(Access access);
+
     const std::string backend_name_;
     const std::string redacted_url_;
     std::unique_ptr<ConnectionPool> pool_;

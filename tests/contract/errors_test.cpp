@@ -61,13 +61,11 @@ TEST_CASE("a wrong password is unavailable, with the password masked", "[errors]
     CHECK_THAT(e.what(), !Catch::Contains("wrong-secret"));
 }
 
-TEST_CASE("a severed connection is unavailable once, then the store reconnects",
+TEST_CASE("a connection severed while idle is replaced before the next unit runs",
           "[errors][pgserver]") {
     StoreFixture f;
     f.store->Write([](core::UnitOfWork& u) { u.PutTransportState("k", "before", kT0); });
     f.db->TerminateConnections();
-    REQUIRE_STORAGE_ERROR(f.store->Read([](core::UnitOfWork& u) { u.GetTransportState("k"); }),
-                          kUnavailable);
     std::optional<std::string> value;
     f.store->Read([&](core::UnitOfWork& u) { value = u.GetTransportState("k"); });
     CHECK(value == "before");
@@ -82,12 +80,15 @@ TEST_CASE("a stopped server is unavailable, and the store recovers when it is ba
     }
     StoreFixture f;
     f.store->Write([](core::UnitOfWork& u) { u.PutTransportState("k", "kept", kT0); });
+    // Two units at once leave two idle connections in the pool, both of which
+    // the restart below kills.
+    f.store->Read([&](core::UnitOfWork&) { f.store->Read([](core::UnitOfWork&) {}); });
     REQUIRE(std::system(stop) == 0);
     REQUIRE_STORAGE_ERROR(f.store->Read([](core::UnitOfWork& u) { u.GetTransportState("k"); }),
                           kUnavailable);
-    REQUIRE_STORAGE_ERROR(f.store->Read([](core::UnitOfWork& u) { u.GetTransportState("k"); }),
-                          kUnavailable);
     REQUIRE(std::system(start) == 0);
+    // The first unit after the restart succeeds: a dead idle connection is
+    // replaced before any work runs.
     std::optional<std::string> value;
     f.store->Read([&](core::UnitOfWork& u) { value = u.GetTransportState("k"); });
     CHECK(value == "kept");
