@@ -348,30 +348,16 @@ public:
     std::vector<OutboxMessage> ClaimOutbox(const std::string& worker, const std::string& platform,
                                            TimePoint now, Millis lease,
                                            std::int64_t limit) override {
-        const std::int64_t now_ms = ToEpochMillis(now);
-        // The chat's oldest pending message, if due and not held by a live claim.
-        const std::string candidates =
-            std::string(
-                "SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.platform = $3"
-                " AND o.next_attempt_at <= $1"
-                " AND (o.claimed_until IS NULL OR o.claimed_until <= $1)"
-                " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.platform = o.platform"
-                " AND e.chat_id = o.chat_id AND e.status = 'pending' AND e.id < o.id)"
-                " ORDER BY o.next_attempt_at, o.id LIMIT $2") +
-            std::string(conn_.SkipLockedSuffix());
-        const SqlResult ids = conn_.Exec(candidates, {now_ms, limit, platform});
-        std::vector<OutboxMessage> claimed;
-        for (const SqlRow& row : ids.rows) {
-            // The claim re-checks the lease, so of two racing claimers one wins.
-            const SqlResult r = conn_.Exec(
-                std::string("UPDATE outbox SET claimed_by = $2, claimed_until = $3,"
-                            " attempts = attempts + 1 WHERE id = $1 AND status = 'pending'"
-                            " AND (claimed_until IS NULL OR claimed_until <= $4) RETURNING ") +
-                    kOutboxColumns,
-                {row.Int(0), worker, ToEpochMillis(now + lease), now_ms});
-            if (!r.rows.empty()) claimed.push_back(OutboxFromRow(r.rows.front()));
-        }
-        return claimed;
+        return Claim(worker, platform, nullptr, now, lease, limit);
+    }
+
+    std::optional<OutboxMessage> ClaimChatOutbox(const std::string& worker,
+                                                 const std::string& platform,
+                                                 const std::string& chat_id, TimePoint now,
+                                                 Millis lease) override {
+        auto claimed = Claim(worker, platform, &chat_id, now, lease, 1);
+        if (claimed.empty()) return std::nullopt;
+        return std::move(claimed.front());
     }
 
     bool MarkSent(std::int64_t id, const std::string& worker, TimePoint now) override {
@@ -466,6 +452,39 @@ public:
     }
 
 private:
+    // Claims due messages of `platform` (of one chat when `chat_id` is set).
+    std::vector<OutboxMessage> Claim(const std::string& worker, const std::string& platform,
+                                     const std::string* chat_id, TimePoint now, Millis lease,
+                                     std::int64_t limit) {
+        const std::int64_t now_ms = ToEpochMillis(now);
+        SqlParams params = {now_ms, limit, platform};
+        if (chat_id != nullptr) params.emplace_back(*chat_id);
+        // The chat's oldest pending message, if due and not held by a live claim.
+        const std::string candidates =
+            std::string(
+                "SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.platform = $3") +
+            (chat_id != nullptr ? " AND o.chat_id = $4" : "") +
+            " AND o.next_attempt_at <= $1"
+            " AND (o.claimed_until IS NULL OR o.claimed_until <= $1)"
+            " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.platform = o.platform"
+            " AND e.chat_id = o.chat_id AND e.status = 'pending' AND e.id < o.id)"
+            " ORDER BY o.next_attempt_at, o.id LIMIT $2" +
+            std::string(conn_.SkipLockedSuffix());
+        const SqlResult ids = conn_.Exec(candidates, params);
+        std::vector<OutboxMessage> claimed;
+        for (const SqlRow& row : ids.rows) {
+            // The claim re-checks the lease, so of two racing claimers one wins.
+            const SqlResult r = conn_.Exec(
+                std::string("UPDATE outbox SET claimed_by = $2, claimed_until = $3,"
+                            " attempts = attempts + 1 WHERE id = $1 AND status = 'pending'"
+                            " AND (claimed_until IS NULL OR claimed_until <= $4) RETURNING ") +
+                    kOutboxColumns,
+                {row.Int(0), worker, ToEpochMillis(now + lease), now_ms});
+            if (!r.rows.empty()) claimed.push_back(OutboxFromRow(r.rows.front()));
+        }
+        return claimed;
+    }
+
     std::int64_t NewId(TimePoint now) { return ids_.Next(ToEpochMillis(now)); }
 
     SqlConnection& conn_;

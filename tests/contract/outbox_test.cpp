@@ -108,5 +108,23 @@ TEST_CASE_METHOD(StoreFixture, "concurrent claimers never share a message", "[ou
     CHECK(ids.size() == kChats);
 }
 
+TEST_CASE_METHOD(OutboxFixture, "one chat's messages can be claimed alone, in order", "[outbox]") {
+    const auto claim = [&](const std::string& worker, const std::string& chat) {
+        return store->Write([&](UnitOfWork& u) {
+            return u.ClaimChatOutbox(worker, "telegram", chat, kT0 + 1s, 30s);
+        });
+    };
+    const auto a1 = claim("w1", "A");
+    REQUIRE(a1);
+    CHECK(a1->body == "a1");
+    CHECK_FALSE(claim("w2", "A"));  // a2 waits behind a1's live claim
+    const auto b1 = claim("w2", "B");
+    REQUIRE(b1);
+    CHECK(b1->body == "b1");
+    store->Write([&](UnitOfWork& u) { u.MarkSent(a1->id, "w1", kT0 + 1s); });
+    CHECK(claim("w2", "A")->body == "a2");
+    CHECK_FALSE(claim("w2", "nobody"));
+}
+
 }  // namespace
 }  // namespace bookbot::testing

@@ -4,7 +4,6 @@
 
 #include <charconv>
 #include <ostream>
-#include <thread>
 
 namespace bookbot::transports::console {
 
@@ -63,42 +62,28 @@ void ConsoleChat::HandleLine(const std::string& line, std::ostream& out) {
             }
         }
     }
-    const core::HandleResult result = engine_.Handle(in);
-    Deliver(out, result.replies.size());
+    engine_.Handle(in);
+    Deliver(out);
 }
 
-// Takes this conversation's replies from the outbox, prints them and marks
-// them sent; the last one with buttons is remembered for "press n". Claims
-// are per platform, so another terminal's claim may hold our replies for the
-// length of its transaction (PostgreSQL skips locked rows): until `expected`
-// are printed, an empty round is tried again after a short pause, for at most
-// about two seconds.
-void ConsoleChat::Deliver(std::ostream& out, std::size_t expected) {
-    std::size_t printed = 0;
-    for (int idle_rounds = 0; idle_rounds < 200;) {
-        std::vector<core::OutboxMessage> batch;
+// Takes this conversation's replies from the outbox, in order, prints them
+// and marks them sent; the last one with buttons is remembered for "press n".
+// Only this chat's rows are claimed, so terminals of other users never hold
+// them up.
+void ConsoleChat::Deliver(std::ostream& out) {
+    while (true) {
+        std::optional<core::OutboxMessage> message;
         core::RunWithRetry(store_, [&](core::UnitOfWork& u) {
             const core::TimePoint now = clock_.Now();
-            batch.clear();
-            for (auto& m : u.ClaimOutbox(worker_, kPlatform, now, 30s, 100)) {
-                if (m.chat_id != user_id_) {
-                    u.MarkRetry(m.id, worker_, now, "");  // another terminal's
-                    continue;
-                }
-                const core::Reply reply = core::DecodeReply(m.body);
-                if (!reply.keyboard.empty()) u.PutTransportState(LastShownKey(), m.body, now);
-                u.MarkSent(m.id, worker_, now);
-                batch.push_back(std::move(m));
+            message = u.ClaimChatOutbox(worker_, kPlatform, user_id_, now, 30s);
+            if (!message) return;
+            if (!core::DecodeReply(message->body).keyboard.empty()) {
+                u.PutTransportState(LastShownKey(), message->body, now);
             }
+            u.MarkSent(message->id, worker_, now);
         });
-        if (batch.empty()) {
-            if (printed >= expected) return;
-            ++idle_rounds;
-            std::this_thread::sleep_for(10ms);
-            continue;
-        }
-        for (const auto& m : batch) PrintReply(core::DecodeReply(m.body), out);
-        printed += batch.size();
+        if (!message) return;
+        PrintReply(core::DecodeReply(message->body), out);
     }
 }
 

@@ -26,7 +26,7 @@ public:
 
 private:
     void PrintReply(const core::Reply& reply, std::ostream& out) const;
-    void Deliver(std::ostream& out, std::size_t expected);
+    void Deliver(std::ostream& out);
     std::string LastShownKey() const { return "console.last_shown." + user_id_; }
 
     core::Engine& engine_;

@@ -98,6 +98,12 @@ public:
     virtual std::vector<OutboxMessage> ClaimOutbox(const std::string& worker,
                                                    const std::string& platform, TimePoint now,
                                                    Millis lease, std::int64_t limit) = 0;
+    // ClaimOutbox for one chat: its oldest pending message, if due and not
+    // claimed (what a transport serving one conversation, the terminal, needs).
+    virtual std::optional<OutboxMessage> ClaimChatOutbox(const std::string& worker,
+                                                         const std::string& platform,
+                                                         const std::string& chat_id, TimePoint now,
+                                                         Millis lease) = 0;
     // Outcome of a claimed message; each returns false if `worker` no longer
     // holds the claim (it ran out and someone else took it).
     virtual bool MarkSent(std::int64_t id, const std::string& worker, TimePoint now) = 0;
