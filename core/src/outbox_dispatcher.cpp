@@ -48,22 +48,34 @@ void OutboxDispatcher::DeclareMetrics(Metrics& metrics) {
                            "(sent, retry_after, transient, blocked, permanent, deferred, dead).");
 }
 
-void OutboxDispatcher::Count(std::string_view result) {
-    if (metrics_ != nullptr) {
+void OutboxDispatcher::Count(std::string_view result, int times) {
+    if (metrics_ != nullptr && times > 0) {
         metrics_->Add(kSendMetric,
-                      {{"platform", options_.platform}, {"result", std::string(result)}});
+                      {{"platform", options_.platform}, {"result", std::string(result)}}, times);
     }
 }
 
 OutboxDispatcher::Round OutboxDispatcher::RunOnce() {
     const TimePoint now = clock_.Now();
-    const std::vector<OutboxMessage> claimed = store_.Write([&](UnitOfWork& unit) {
-        return unit.ClaimOutbox(options_.worker, options_.platform, now, options_.lease,
-                                options_.batch);
-    });
     Round round;
-    round.claimed = static_cast<int>(claimed.size());
-    for (const OutboxMessage& message : claimed) Deliver(message, round);
+    // Claimed in one unit; messages to a chat that blocked the bot die there.
+    const std::vector<OutboxMessage> to_send = store_.Write([&](UnitOfWork& unit) {
+        round = Round{};
+        std::vector<OutboxMessage> sendable;
+        for (OutboxMessage& m : unit.ClaimOutbox(options_.worker, options_.platform, now,
+                                                 options_.lease, options_.batch)) {
+            ++round.claimed;
+            if (IsChatBlocked(unit, m.platform, m.chat_id)) {
+                unit.MarkDead(m.id, options_.worker, "the user blocked the bot");
+                ++round.dead;
+            } else {
+                sendable.push_back(std::move(m));
+            }
+        }
+        return sendable;
+    });
+    Count("blocked", round.dead);
+    for (const OutboxMessage& message : to_send) Deliver(message, round);
     return round;
 }
 
@@ -92,16 +104,6 @@ Millis OutboxDispatcher::Backoff(int attempts) {
 
 void OutboxDispatcher::Deliver(const OutboxMessage& m, Round& round) {
     const std::string& worker = options_.worker;
-    const bool blocked =
-        store_.Read([&](UnitOfWork& unit) { return IsChatBlocked(unit, m.platform, m.chat_id); });
-    if (blocked) {
-        store_.Write(
-            [&](UnitOfWork& unit) { unit.MarkDead(m.id, worker, "the user blocked the bot"); });
-        ++round.dead;
-        Count("blocked");
-        return;
-    }
-
     Millis global_wait{0};
     {
         const std::lock_guard lock(pacing_mutex_);

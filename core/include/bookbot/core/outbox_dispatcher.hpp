@@ -68,7 +68,7 @@ private:
     Millis Backoff(int attempts);
     // How long until a token is free in `bucket`; takes it when free now.
     Millis Take(Bucket& bucket, double rate, double burst, TimePoint now);
-    void Count(std::string_view result);
+    void Count(std::string_view result, int times = 1);
 
     Store& store_;
     OutboxSender& sender_;
