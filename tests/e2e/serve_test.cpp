@@ -29,8 +29,7 @@ Counts CountsFor(const std::string& url, std::int64_t user) {
     store->Read([&](core::UnitOfWork& u) {
         c.outbox =
             u.CountOutbox(core::OutboxStatus::kPending) + u.CountOutbox(core::OutboxStatus::kSent);
-        const auto now = core::TimePoint(std::chrono::duration_cast<core::Millis>(
-            std::chrono::system_clock::now().time_since_epoch()));
+        const core::TimePoint now = core::SystemClock().Now();
         c.bookings = static_cast<std::int64_t>(
             u.UpcomingBookings({"telegram", std::to_string(user)}, now).size());
         c.session = u.LoadSession({"telegram", std::to_string(user)}, now).session.has_value();
