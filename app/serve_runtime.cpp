@@ -14,6 +14,7 @@
 #include "bookbot/core/log.hpp"
 #include "bookbot/core/outbox_dispatcher.hpp"
 #include "bookbot/core/update_metrics.hpp"
+#include "bookbot/core/write_health.hpp"
 #include "bookbot/transports/http/server.hpp"
 #include "bookbot/transports/telegram/callback_answers.hpp"
 #include "bookbot/transports/telegram/outbox_sender.hpp"
@@ -94,7 +95,7 @@ public:
     explicit Runtime(ServeOptions options)
         : options_(std::move(options)), mode_(ResolveMode(options_)) {
         DeclareServeMetrics(metrics_);
-        store_ = OpenCliStore(options_.db);
+        store_ = std::make_unique<core::HealthReportingStore>(OpenCliStore(options_.db), health_);
         store_->Migrate(clock_.Now());
         store_->RequireCurrentSchema();
         business_ = LoadBusinessOrDemo(options_.config);
@@ -106,7 +107,14 @@ public:
 
     void Stop() {
         core::log::Info("serve.stopping", {{"drain_seconds", options_.drain_seconds}});
-        server_->Shutdown(std::chrono::seconds(options_.drain_seconds));
+        if (!server_->Shutdown(std::chrono::seconds(options_.drain_seconds))) {
+            // A handler is blocked past the deadline (a database lock). What
+            // it has not committed is rolled back with the process; what it
+            // has, the platform delivers again and the dedupe recognises.
+            core::log::Info("serve.stopped", {{"note", "blocked handlers abandoned"}});
+            std::fflush(stderr);
+            std::_Exit(0);
+        }
         for (auto& worker : workers_) worker.request_stop();
         wakeup_.Notify();
         workers_.clear();  // joins
@@ -184,6 +192,7 @@ private:
         s.port = address.port;
         s.body_limit = options_.body_limit;
         s.max_concurrent_requests = options_.max_concurrent;
+        s.max_connections = options_.max_connections;
         s.handler_threads = options_.handler_threads;
         server_ =
             std::make_unique<http::Server>(s, [this](const http::Request& r) { return Route(r); });
@@ -224,6 +233,13 @@ private:
     http::Response Ready() {
         http::Response response;
         try {
+            if (!health_.ReadyOrProbe(*store_, clock_)) {
+                response.status = 503;
+                response.body = "not ready: the last " +
+                                std::to_string(health_.ConsecutiveFailures()) +
+                                " writes failed, and so did a probe write\n";
+                return response;
+            }
             store_->RequireCurrentSchema();
             response.body = "ready\n";
         } catch (const core::StorageError& e) {
@@ -295,6 +311,7 @@ private:
     const core::SystemClock clock_;
     core::Metrics metrics_;
     Wakeup wakeup_;
+    core::WriteHealth health_;
     std::unique_ptr<core::Store> store_;
     core::Business business_;
     std::unique_ptr<core::Engine> engine_;
