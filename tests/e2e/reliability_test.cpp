@@ -9,6 +9,8 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
+#include <atomic>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -90,6 +92,69 @@ TEST_CASE("a flood of forged webhooks is refused with a bounded number of log li
     CHECK(CountLines(serve.process().Output(), "telegram.webhook_rejected") <=
           static_cast<std::size_t>(intervals));
     CHECK(api.MessagesSent() == 0);
+}
+
+// A figure from /proc/<pid>/status ("VmHWM", "VmRSS"), in KiB.
+long StatusKiB(pid_t pid, const std::string& field) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+    }
+    return -1;
+}
+
+// 1 MiB of JSON that is cheap to send and dear to turn into a tree.
+std::string HostileBody(bool arrays) {
+    constexpr std::size_t kBytes = 1024 * 1024;
+    std::string body = R"({"update_id":1,"x":)";
+    if (arrays) {
+        body += "[";
+        while (body.size() + 6 < kBytes) body += "[],";
+        body += "[]]}";
+    } else {
+        body += "{";
+        for (int i = 0; body.size() + 16 < kBytes; ++i) body += "\"" + std::to_string(i) + "\":0,";
+        body += R"("end":0}})";
+    }
+    return body;
+}
+
+TEST_CASE("64 concurrent 1 MiB hostile bodies stay within 64 MiB of peak RSS",
+          "[serve][hostile][memory]") {
+    auto db = TestDatabase::Create();
+    FakeBotApi api(kBotToken);
+    Serve serve(db->Url(), api, Mode::kWebhook);
+    const pid_t pid = serve.process().Pid();
+    const long idle = StatusKiB(pid, "VmRSS");
+    for (const bool arrays : {true, false}) {
+        const std::string body = HostileBody(arrays);
+        std::vector<std::thread> senders;
+        std::atomic<int> ok{0};
+        for (int i = 0; i < 64; ++i) {
+            senders.emplace_back([&] {
+                try {
+                    transports::http::ClientOptions options;
+                    options.headers = {{"X-Telegram-Bot-Api-Secret-Token", kWebhookSecret}};
+                    transports::http::Client client(
+                        "http://127.0.0.1:" + std::to_string(serve.port()), options);
+                    if (client.Post("/telegram/webhook", "application/json", body).status == 200) {
+                        ++ok;
+                    }
+                } catch (const std::exception&) {
+                }
+            });
+        }
+        for (auto& t : senders) t.join();
+        CHECK(ok == 64);
+    }
+    const long peak = StatusKiB(pid, "VmHWM");
+    const long after = StatusKiB(pid, "VmRSS");
+    std::cout << "64 concurrent 1 MiB hostile bodies (" << TestDatabase::Backend()
+              << "): RSS idle " << idle / 1024 << " MiB, peak " << peak / 1024
+              << " MiB, after " << after / 1024 << " MiB\n";
+    CHECK(peak <= 64 * 1024);
+    CHECK(serve.Get("/healthz").status == 200);
 }
 
 }  // namespace

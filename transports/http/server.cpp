@@ -26,6 +26,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include "bookbot/core/log.hpp"
 #include "bookbot/core/log_throttle.hpp"
@@ -138,7 +139,9 @@ private:
     void Accept();
     void OnAccept(beast::error_code ec, tcp::socket socket);
     Response Call(const Request& request);
-    void CloseSessions();
+    // Closes every connection: `now`, or once the request in its handler
+    // is answered (Session::Stop).
+    void CloseSessions(bool now);
     // At the connection cap: closes the oldest connection that has no
     // request in a handler (idle ones first). False if every one is busy.
     bool EvictOne();
@@ -635,7 +638,7 @@ void Core::Dispatch(std::shared_ptr<Session> session, Request request, std::size
     });
 }
 
-void Core::CloseSessions() {
+void Core::CloseSessions(bool now) {
     std::vector<std::shared_ptr<Session>> open;
     {
         const std::lock_guard lock(mutex_);
@@ -643,7 +646,13 @@ void Core::CloseSessions() {
             if (auto s = weak.lock()) open.push_back(std::move(s));
         }
     }
-    for (const auto& s : open) s->Stop();
+    for (const auto& s : open) {
+        if (now) {
+            s->Close();
+        } else {
+            s->Stop();
+        }
+    }
 }
 
 bool Core::Shutdown(std::chrono::milliseconds drain) {
@@ -679,7 +688,7 @@ bool Core::Shutdown(std::chrono::milliseconds drain) {
     // close; a handler returning now still gets its answer out, within a
     // short grace.
     abandoned_ = true;
-    CloseSessions();
+    CloseSessions(/*now=*/false);
     {
         std::unique_lock wait(mutex_);
         drained_.wait_for(wait, kAbandonGrace, [this] { return in_flight_.load() == 0; });
@@ -691,7 +700,8 @@ bool Core::Shutdown(std::chrono::milliseconds drain) {
         // delivers what was not answered again.
         stuck_ = true;
         core::log::Warn("http.handlers_abandoned", {{"running", in_flight_.load()}});
-        ioc_.stop();
+        CloseSessions(/*now=*/true);
+        work_.reset();
         for (auto& t : io_threads_) t.join();
         return false;
     }
