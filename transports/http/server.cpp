@@ -9,6 +9,10 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#if __has_include(<malloc.h>)
+#include <malloc.h>
+#endif
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -59,6 +63,9 @@ constexpr std::chrono::milliseconds kAbandonGrace{200};
 // Answers being written when the server stops get this long to go out.
 constexpr std::chrono::milliseconds kFinalWrite{1000};
 constexpr std::chrono::seconds kPressureLogInterval{10};
+// After this many bytes of bodies, memory freed is handed back to the system
+// (also whenever the last body in memory is done).
+constexpr std::size_t kTrimAfterBytes = std::size_t{64} * 1024 * 1024;
 
 Request ToRequest(BeastRequest&& in) {
     Request out;
@@ -162,6 +169,7 @@ private:
 
     std::mutex body_mutex_;
     std::size_t body_bytes_ = 0;  // reserved for bodies being read or handled
+    std::size_t untrimmed_ = 0;   // body bytes released since the last malloc_trim
 
     std::mutex mutex_;  // guards sessions_; in_flight_ reaching 0 is signalled under it
     std::condition_variable drained_;
@@ -593,8 +601,24 @@ bool Core::ReserveBody(std::size_t bytes) {
 }
 
 void Core::ReleaseBody(std::size_t bytes) {
-    const std::lock_guard lock(body_mutex_);
-    body_bytes_ -= std::min(bytes, body_bytes_);
+    bool trim = false;
+    {
+        const std::lock_guard lock(body_mutex_);
+        body_bytes_ -= std::min(bytes, body_bytes_);
+        untrimmed_ += bytes;
+        // A burst of large bodies (and the trees parsed from them) leaves
+        // freed memory in the allocator; give it back once the burst is over.
+        if ((body_bytes_ == 0 && untrimmed_ >= options_.body_limit) ||
+            untrimmed_ >= kTrimAfterBytes) {
+            untrimmed_ = 0;
+            trim = true;
+        }
+    }
+#if defined(__GLIBC__)
+    if (trim) malloc_trim(0);
+#else
+    static_cast<void>(trim);
+#endif
 }
 
 void Core::Forget(Session* /*session*/, std::uint64_t serial) {

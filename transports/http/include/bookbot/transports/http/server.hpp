@@ -36,7 +36,7 @@ struct ServerOptions {
     // Request bodies held in memory at once (being read or handled), in
     // bytes. A body waits (unread, in the kernel's buffers) for room, up to
     // read_timeout, then gets 503. A body larger than this waits to be alone.
-    std::size_t body_memory = std::size_t{16} * 1024 * 1024;
+    std::size_t body_memory = std::size_t{8} * 1024 * 1024;
     std::size_t max_concurrent_requests = 64;  // beyond: 503, Retry-After: 1, no handler call
     int handler_threads = 4;
 };
