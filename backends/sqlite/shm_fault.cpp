@@ -172,7 +172,8 @@ void RequireWritableFiles(const std::string& path) {
         const int error = errno;
         throw core::StorageError(core::StorageError::Kind::kUnavailable,
                                  "SQLite: '" + file + "' cannot be written (" +
-                                     std::generic_category().message(error) + "); waiting for it to be writable");
+                                     std::generic_category().message(error) +
+                                     "); waiting for it to be writable");
     }
 }
 

@@ -2,6 +2,7 @@
 // backend: what /readyz answers.
 
 #include "bookbot/core/write_health.hpp"
+
 #include "fixture.hpp"
 
 namespace bookbot::testing {
@@ -21,8 +22,7 @@ void FailingWrite(core::Store& store, StorageError::Kind kind) {
     }
 }
 
-TEST_CASE("not ready after consecutive write failures, ready after a commit",
-          "[write_health]") {
+TEST_CASE("not ready after consecutive write failures, ready after a commit", "[write_health]") {
     StoreFixture f;
     core::WriteHealth health(3);
     core::HealthReportingStore store(std::move(f.store), health);

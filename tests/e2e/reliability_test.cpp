@@ -5,12 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
-#include <atomic>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -51,7 +51,7 @@ TEST_CASE("an authenticated body that cannot be an update gets 200, a counter an
 
     const std::vector<std::string> bodies = {
         RawMessage("9223372036854775808", "42", "1767261600"),  // update_id 2^63
-        RawMessage("7001", "42", "1e400"),                       // date beyond double
+        RawMessage("7001", "42", "1e400"),                      // date beyond double
         RawMessage("1e400", "42", "1767261600"),
         RawMessage(std::string(1'000'000, '9'), "42", "1767261600"),  // a million digits
         "[1e400]",
@@ -150,9 +150,9 @@ TEST_CASE("64 concurrent 1 MiB hostile bodies stay within 64 MiB of peak RSS",
     }
     const long peak = StatusKiB(pid, "VmHWM");
     const long after = StatusKiB(pid, "VmRSS");
-    std::cout << "64 concurrent 1 MiB hostile bodies (" << TestDatabase::Backend()
-              << "): RSS idle " << idle / 1024 << " MiB, peak " << peak / 1024
-              << " MiB, after " << after / 1024 << " MiB\n";
+    std::cout << "64 concurrent 1 MiB hostile bodies (" << TestDatabase::Backend() << "): RSS idle "
+              << idle / 1024 << " MiB, peak " << peak / 1024 << " MiB, after " << after / 1024
+              << " MiB\n";
     CHECK(peak <= 64 * 1024);
     CHECK(serve.Get("/healthz").status == 200);
 }

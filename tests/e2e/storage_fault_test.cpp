@@ -28,14 +28,17 @@ using Mode = Serve::Mode;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-std::string SqlitePath(const TestDatabase& db) { return db.Url().substr(std::string("sqlite://").size()); }
+std::string SqlitePath(const TestDatabase& db) {
+    return db.Url().substr(std::string("sqlite://").size());
+}
 
 // chattr needs root. CI runs as root; elsewhere the test fails saying so
 // instead of passing without having tried.
 void Chattr(const std::string& flag, const std::vector<std::string>& files) {
     if (geteuid() != 0) {
-        FAIL("this test makes SQLite's files immutable with chattr, which needs root: run it as "
-             "root (CI does), or exclude [chattr]");
+        FAIL(
+            "this test makes SQLite's files immutable with chattr, which needs root: run it as "
+            "root (CI does), or exclude [chattr]");
     }
     std::string command = "chattr " + flag;
     for (const auto& f : files) command += " '" + f + "'";
@@ -105,7 +108,8 @@ void CheckFaultAndRecovery(TestDatabase& db, bool shm) {
     while ((status = serve.Post(update).status) != 200 && Clock::now() - writable < 20s) {
         std::this_thread::sleep_for(20ms);  // pacing the retries a platform would make
     }
-    const auto recovered = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - writable);
+    const auto recovered =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - writable);
     REQUIRE(status == 200);
     std::cout << "storage fault (" << TestDatabase::Backend() << (shm ? ", with -shm" : "")
               << "): 200 again " << recovered.count() << " ms after the database was writable\n";
@@ -153,8 +157,7 @@ TEST_CASE("SIGTERM with handlers blocked on a database lock keeps the drain dead
           "[serve][drain]") {
     auto db = TestDatabase::Create();
     FakeBotApi api(kBotToken);
-    Serve serve(db->Url(), api, Mode::kWebhook,
-                {"--drain-seconds", "1", "--handler-threads", "8"});
+    Serve serve(db->Url(), api, Mode::kWebhook, {"--drain-seconds", "1", "--handler-threads", "8"});
     User ana(api, 4301);
     REQUIRE(serve.Post(ana.Text("/start")).status == 200);
 

@@ -34,7 +34,9 @@ Response Ok() {
     return r;
 }
 
-std::string Url(const Server& server) { return "http://127.0.0.1:" + std::to_string(server.Port()); }
+std::string Url(const Server& server) {
+    return "http://127.0.0.1:" + std::to_string(server.Port());
+}
 
 std::string Post(std::size_t body_bytes) {
     return "POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body_bytes) +
@@ -45,10 +47,10 @@ std::string Post(std::size_t body_bytes) {
 class LogCounter {
 public:
     explicit LogCounter(std::string event) : event_(std::move(event)) {
-        core::log::SetSink([this](core::log::Level, std::string_view name,
-                                  const std::vector<core::log::Field>&) {
-            if (name == event_) ++count_;
-        });
+        core::log::SetSink(
+            [this](core::log::Level, std::string_view name, const std::vector<core::log::Field>&) {
+                if (name == event_) ++count_;
+            });
     }
     ~LogCounter() { core::log::SetSink(nullptr); }
     int count() const { return count_.load(); }

@@ -25,10 +25,10 @@ std::string Message(const std::string& update_id, const std::string& chat_id,
 
 std::vector<std::string> HostileNumbers() {
     return {
-        "9223372036854775808",    // 2^63
-        "18446744073709551616",   // 2^64
-        "1e400",                  // beyond double
-        "-1e400",                 //
+        "9223372036854775808",        // 2^63
+        "18446744073709551616",       // 2^64
+        "1e400",                      // beyond double
+        "-1e400",                     //
         std::string(1'000'000, '7'),  // a million digits
         "1" + std::string(400, '0') + ".5",
     };
@@ -86,7 +86,8 @@ TEST_CASE("a body of a million values is refused before it becomes a large tree"
     CHECK_THROWS_WITH(ParseUpdate(arrays, kReceivedAt), Catch::Contains("JSON values"));
 
     std::string keys = R"({"update_id":1)";
-    for (int i = 0; keys.size() + 16 < kMaxUpdateBytes; ++i) keys += ",\"" + std::to_string(i) + "\":0";
+    for (int i = 0; keys.size() + 16 < kMaxUpdateBytes; ++i)
+        keys += ",\"" + std::to_string(i) + "\":0";
     keys += "}";
     CHECK_THROWS_WITH(ParseUpdate(keys, kReceivedAt), Catch::Contains("JSON values"));
 

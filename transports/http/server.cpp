@@ -24,9 +24,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
-#include <map>
 #include <future>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -633,9 +633,9 @@ Response Core::Call(const Request& request) {
     const auto fail = [&](std::string_view what) {
         if (const auto held = handler_error_log_.Allow()) {
             core::log::Error("http.handler_failed", {{"method", request.method},
-                                                      {"path", std::string(request.Path())},
-                                                      {"error", what},
-                                                      {"similar_lines_held_back", *held}});
+                                                     {"path", std::string(request.Path())},
+                                                     {"error", what},
+                                                     {"similar_lines_held_back", *held}});
         }
         return Response{500, "text/plain; charset=utf-8", {}, "internal error\n"};
     };
@@ -650,12 +650,11 @@ Response Core::Call(const Request& request) {
 
 void Core::Dispatch(std::shared_ptr<Session> session, Request request, std::size_t reserved) {
     net::post(*pool_, [this, s = std::move(session), r = std::move(request), reserved]() mutable {
-        Response response =
-            abandoned_ ? Response{503,
-                                  "text/plain; charset=utf-8",
-                                  {{"Retry-After", "1"}},
-                                  "shutting down\n"}
-                       : Call(r);
+        Response response = abandoned_ ? Response{503,
+                                                  "text/plain; charset=utf-8",
+                                                  {{"Retry-After", "1"}},
+                                                  "shutting down\n"}
+                                       : Call(r);
         r = {};  // the body's memory goes back to the budget with it
         if (reserved > 0) ReleaseBody(reserved);
         s->Reply(std::move(response));

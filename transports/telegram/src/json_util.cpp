@@ -26,23 +26,22 @@ Json ParseBounded(std::string_view body, std::size_t max_bytes, std::string_view
     // would otherwise become 350,000 vectors (tens of MiB).
     const std::size_t max_values = MaxValues(max_bytes);
     std::size_t values = 0;
-    const Json::parser_callback_t limit = [what, max_values, &values](
-                                              int depth, Json::parse_event_t event,
-                                              Json& /*parsed*/) {
-        const bool opens =
-            event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start;
-        if (opens && depth >= kMaxJsonDepth) {
-            throw CodecError(std::string(what) + ": JSON nested deeper than " +
-                             std::to_string(kMaxJsonDepth) + " levels");
-        }
-        const bool ends =
-            event == Json::parse_event_t::object_end || event == Json::parse_event_t::array_end;
-        if (!ends && ++values > max_values) {
-            throw CodecError(std::string(what) + ": more than " + std::to_string(max_values) +
-                             " JSON values");
-        }
-        return true;
-    };
+    const Json::parser_callback_t limit =
+        [what, max_values, &values](int depth, Json::parse_event_t event, Json& /*parsed*/) {
+            const bool opens = event == Json::parse_event_t::object_start ||
+                               event == Json::parse_event_t::array_start;
+            if (opens && depth >= kMaxJsonDepth) {
+                throw CodecError(std::string(what) + ": JSON nested deeper than " +
+                                 std::to_string(kMaxJsonDepth) + " levels");
+            }
+            const bool ends =
+                event == Json::parse_event_t::object_end || event == Json::parse_event_t::array_end;
+            if (!ends && ++values > max_values) {
+                throw CodecError(std::string(what) + ": more than " + std::to_string(max_values) +
+                                 " JSON values");
+            }
+            return true;
+        };
     try {
         return Json::parse(body.begin(), body.end(), limit);
     } catch (const Json::parse_error& e) {
