@@ -55,6 +55,9 @@ public:
             const std::string path = SqlitePath(db);
             files_ = {path, path + "-wal"};
             if (shm) files_.push_back(path + "-shm");
+            // Written back, the shared memory's pages are clean, so the next
+            // store into them asks the file system (and meets the fault).
+            REQUIRE(std::system("sync") == 0);
             Chattr("+i", files_);
         } else {
             db_.ExecRaw(
@@ -111,7 +114,7 @@ void CheckFaultAndRecovery(TestDatabase& db, bool shm) {
     const auto recovered =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - writable);
     REQUIRE(status == 200);
-    std::cout << "storage fault (" << TestDatabase::Backend() << (shm ? ", with -shm" : "")
+    std::cout << "storage fault (" << TestDatabase::Backend() << (shm ? "" : ", -shm writable")
               << "): 200 again " << recovered.count() << " ms after the database was writable\n";
     CHECK(recovered < 5s);
     CHECK(serve.Get("/readyz").status == 200);
@@ -132,7 +135,8 @@ class WriteLockHolder {
 public:
     explicit WriteLockHolder(const TestDatabase& db) {
         if (TestDatabase::Backend() == "sqlite") {
-            sqlite_ = std::make_unique<SQLite::Database>(SqlitePath(db), SQLite::OPEN_READWRITE);
+            sqlite_ =
+                std::make_unique<SQLite::Database>(SqlitePath(db), SQLite::OPEN_READWRITE, 5000);
             sqlite_->exec("BEGIN IMMEDIATE");
         } else {
 #if BOOKBOT_WITH_POSTGRES
