@@ -107,17 +107,26 @@ public:
 
     void Stop() {
         core::log::Info("serve.stopping", {{"drain_seconds", options_.drain_seconds}});
-        if (!server_->Shutdown(std::chrono::seconds(options_.drain_seconds))) {
-            // A handler is blocked past the deadline (a database lock). What
-            // it has not committed is rolled back with the process; what it
-            // has, the platform delivers again and the dedupe recognises.
-            core::log::Info("serve.stopped", {{"note", "blocked handlers abandoned"}});
+        // Past this, whatever is still blocked (on a database lock) is
+        // abandoned with the process: what it had not committed is rolled
+        // back; what it had, the platform delivers again and the dedupe
+        // recognises.
+        const auto deadline =
+            std::chrono::steady_clock::now() + std::chrono::seconds(options_.drain_seconds) + 500ms;
+        const auto abandon = [](const char* what) {
+            core::log::Info("serve.stopped", {{"note", what}});
             std::fflush(stderr);
             std::_Exit(0);
+        };
+        if (!server_->Shutdown(std::chrono::seconds(options_.drain_seconds))) {
+            abandon("blocked handlers abandoned");
         }
         for (auto& worker : workers_) worker.request_stop();
         wakeup_.Notify();
-        workers_.clear();  // joins
+        auto joined = std::async(std::launch::async, [this] { workers_.clear(); });
+        if (joined.wait_until(deadline) != std::future_status::ready) {
+            abandon("blocked workers abandoned");
+        }
         if (poller_thread_.joinable()) {
             poller_thread_.request_stop();
             if (poller_done_.wait_for(std::chrono::seconds(options_.drain_seconds) + 1s) !=
