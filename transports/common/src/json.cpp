@@ -1,11 +1,11 @@
-#include "json_util.hpp"
+#include "bookbot/transports/common/json.hpp"
 
 #include <algorithm>
 #include <limits>
 
-#include "bookbot/transports/telegram/codec.hpp"
+#include "bookbot/transports/common/codec_error.hpp"
 
-namespace bookbot::transports::telegram::json {
+namespace bookbot::transports::json {
 
 std::size_t MaxValues(std::size_t max_bytes) {
     // One value per 16 bytes of budget is far beyond any real update (a
@@ -94,4 +94,4 @@ std::string Dump(const Json& value) {
     return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-}  // namespace bookbot::transports::telegram::json
+}  // namespace bookbot::transports::json
