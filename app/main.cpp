@@ -1,5 +1,8 @@
 // bookbot: the command line, and the wiring of core, backends and transports.
 
+#if __has_include(<malloc.h>)
+#include <malloc.h>
+#endif
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -49,6 +52,13 @@ void AddVersionCommand(CLI::App& app) {
 }  // namespace bookbot::app
 
 int main(int argc, char** argv) {
+#if defined(M_ARENA_MAX)
+    // glibc gives each thread that allocates its own arena (up to 8 per core),
+    // and each keeps what it freed: a burst of large requests on the handler
+    // threads then stays in RSS. Two arenas keep the peak and the aftermath
+    // bounded at no measurable cost to throughput here.
+    mallopt(M_ARENA_MAX, 2);
+#endif
     CLI::App app{
         "bookbot: a self-hosted appointment-booking chat bot for Telegram and WhatsApp.\n"
         "Conversation state lives in the database named by --db / BOOKBOT_DATABASE_URL\n"

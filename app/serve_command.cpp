@@ -40,6 +40,12 @@ void AddServeCommand(CLI::App& app) {
         ->envname("BOOKBOT_MAX_CONCURRENT")
         ->check(CLI::Range(std::size_t{1}, std::size_t{10000}))
         ->capture_default_str();
+    serve
+        ->add_option("--max-connections", o->max_connections,
+                     "Open connections at most; at the cap a new one closes the oldest idle one")
+        ->envname("BOOKBOT_MAX_CONNECTIONS")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+        ->capture_default_str();
     serve->add_option("--handler-threads", o->handler_threads, "Threads handling requests")
         ->envname("BOOKBOT_HANDLER_THREADS")
         ->check(CLI::Range(1, 256))

@@ -15,6 +15,7 @@
 #include "bookbot/core/log.hpp"
 #include "bookbot/core/outbox_dispatcher.hpp"
 #include "bookbot/core/update_metrics.hpp"
+#include "bookbot/core/write_health.hpp"
 #include "bookbot/transports/http/server.hpp"
 #include "cli_support.hpp"
 #include "config.hpp"
@@ -83,7 +84,7 @@ public:
     Runtime(ServeOptions options, Platforms platforms) : options_(std::move(options)) {
         platforms_ = ConfigurePlatforms(std::move(platforms));  // bad settings fail first
         DeclareServeMetrics(metrics_);
-        store_ = OpenCliStore(options_.db);
+        store_ = std::make_unique<core::HealthReportingStore>(OpenCliStore(options_.db), health_);
         store_->Migrate(clock_.Now());
         store_->RequireCurrentSchema();
         business_ = LoadBusinessOrDemo(options_.config);
@@ -100,10 +101,26 @@ public:
 
     void Stop() {
         core::log::Info("serve.stopping", {{"drain_seconds", options_.drain_seconds}});
-        server_->Shutdown(std::chrono::seconds(options_.drain_seconds));
+        // Past this, whatever is still blocked (on a database lock) is
+        // abandoned with the process: what it had not committed is rolled
+        // back; what it had, the platform delivers again and the dedupe
+        // recognises.
+        const auto deadline =
+            std::chrono::steady_clock::now() + std::chrono::seconds(options_.drain_seconds) + 500ms;
+        const auto abandon = [](const char* what) {
+            core::log::Info("serve.stopped", {{"note", what}});
+            std::fflush(stderr);
+            std::_Exit(0);
+        };
+        if (!server_->Shutdown(std::chrono::seconds(options_.drain_seconds))) {
+            abandon("blocked handlers abandoned");
+        }
         for (auto& worker : workers_) worker.request_stop();
         wakeup_.Notify();
-        workers_.clear();  // joins
+        auto joined = std::async(std::launch::async, [this] { workers_.clear(); });
+        if (joined.wait_until(deadline) != std::future_status::ready) {
+            abandon("blocked workers abandoned");
+        }
         for (auto& platform : platforms_) {
             if (!platform->Stop(std::chrono::seconds(options_.drain_seconds) + 1s)) {
                 core::log::Info("serve.stopped",
@@ -158,6 +175,7 @@ private:
         s.port = address.port;
         s.body_limit = options_.body_limit;
         s.max_concurrent_requests = options_.max_concurrent;
+        s.max_connections = options_.max_connections;
         s.handler_threads = options_.handler_threads;
         server_ =
             std::make_unique<http::Server>(s, [this](const http::Request& r) { return Route(r); });
@@ -200,6 +218,13 @@ private:
     http::Response Ready() {
         http::Response response;
         try {
+            if (!health_.ReadyOrProbe(*store_, clock_)) {
+                response.status = 503;
+                response.body = "not ready: the last " +
+                                std::to_string(health_.ConsecutiveFailures()) +
+                                " writes failed, and so did a probe write\n";
+                return response;
+            }
             store_->RequireCurrentSchema();
             response.body = "ready\n";
         } catch (const core::StorageError& e) {
@@ -234,6 +259,7 @@ private:
     const core::SystemClock clock_;
     core::Metrics metrics_;
     Wakeup wakeup_;
+    core::WriteHealth health_;
     std::unique_ptr<core::Store> store_;
     core::Business business_;
     std::unique_ptr<core::Engine> engine_;

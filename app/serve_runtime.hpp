@@ -16,6 +16,7 @@ struct ServeOptions {
     std::string listen = "127.0.0.1:8080";
     std::size_t body_limit = 1024 * 1024;
     std::size_t max_concurrent = 64;
+    std::size_t max_connections = 512;
     int handler_threads = 4;
     int drain_seconds = 10;
     int sweep_seconds = 60;

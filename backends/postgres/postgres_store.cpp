@@ -40,7 +40,10 @@ constexpr std::int64_t kMigrationLockKey = 0x626f6f6b626f74;  // "bookbot"
         if (state == "40001" || state == "40P01" || state == "23505") {
             throw StorageError(Kind::kConflict, message);
         }
-        if (cls == "08" || cls == "53" || cls == "57") {  // connection, resources, shutdown
+        // 25006: a read-only server (a standby after failover, or
+        // default_transaction_read_only): this connection stays so; a new
+        // one may reach the writable primary.
+        if (cls == "08" || cls == "53" || cls == "57" || state == "25006") {
             healthy = false;
             throw StorageError(Kind::kUnavailable, message);
         }

@@ -12,6 +12,7 @@
 
 #include "../common/schema_lines.hpp"
 #include "../common/sql_store.hpp"
+#include "shm_fault.hpp"
 
 namespace bookbot::backends {
 namespace {
@@ -28,12 +29,14 @@ using Kind = StorageError::Kind;
             throw StorageError(Kind::kUnavailable, message + " (another process holds the lock)");
         case SQLITE_CONSTRAINT:
             throw StorageError(Kind::kConflict, message);
-        case SQLITE_CANTOPEN:
         case SQLITE_FULL:
+            throw StorageError(Kind::kUnavailable, message);
+        case SQLITE_CANTOPEN:
         case SQLITE_READONLY:
         case SQLITE_PERM:
-            throw StorageError(Kind::kUnavailable, message);
         case SQLITE_IOERR:
+            // The files stopped being writable: this connection may stay
+            // read-only for good, so the pool opens a new one next time.
             healthy = false;
             throw StorageError(Kind::kUnavailable, message);
         case SQLITE_NOTADB:
@@ -70,6 +73,8 @@ public:
     SqliteConnection(const std::string& path, std::shared_ptr<std::timed_mutex> write_lock,
                      std::chrono::milliseconds timeout)
         : write_lock_(std::move(write_lock)), timeout_(timeout) {
+        // Opened now, it would be read-only for good.
+        sqlite::RequireWritableFiles(path);
         Guard([&] {
             db_ = std::make_unique<SQLite::Database>(path,
                                                      SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
@@ -114,6 +119,7 @@ public:
     }
 
     void Begin(core::Store::Access access) override {
+        RequireNoShmFault();
         if (access == core::Store::Access::kWrite) {
             // One writer per process at a time, queued here instead of spinning
             // on SQLite's busy handler; other processes still meet BEGIN IMMEDIATE.
@@ -137,6 +143,9 @@ public:
     void Commit() override {
         Guard([&] { db_->exec("COMMIT"); });
         if (write_guard_.owns_lock()) write_guard_.unlock();
+        // A commit through a diverged wal-index may not last: report it as
+        // failed (the caller retries; a replay is recognised by the dedupe).
+        RequireNoShmFault();
     }
 
     void Rollback() noexcept override {
@@ -191,6 +200,13 @@ public:
     bool Healthy() const override { return healthy_; }
 
 private:
+    void RequireNoShmFault() {
+        if (!shm_epoch_.Stale()) return;
+        healthy_ = false;
+        throw StorageError(Kind::kUnavailable,
+                           "SQLite: the -shm file stopped being writable; reconnecting");
+    }
+
     template <typename F>
     auto Guard(F&& f) -> decltype(f()) {
         try {
@@ -225,6 +241,7 @@ private:
         return *it->second;
     }
 
+    sqlite::ShmEpoch shm_epoch_;  // first: no connection opens beside a stale one
     std::shared_ptr<std::timed_mutex> write_lock_;
     std::unique_lock<std::timed_mutex> write_guard_;
     const std::chrono::milliseconds timeout_;
@@ -252,6 +269,7 @@ void RequireDirectory(const DatabaseUrl& url) {
 
 std::unique_ptr<core::Store> OpenSqliteStore(const DatabaseUrl& url, const StoreOptions& options) {
     RequireDirectory(url);
+    sqlite::InstallShmFaultHandler();
     const std::chrono::milliseconds timeout = std::chrono::seconds(options.timeout_seconds);
     auto write_lock = std::make_shared<std::timed_mutex>();
     auto pool = std::make_unique<ConnectionPool>(

@@ -238,7 +238,14 @@ private:
                 above += n + "\n\n";
             }
         }
-        view.text = above + view.text;
+        // A greeting that already ends with the step's question ("… What
+        // would you like to do?") is not followed by it a second time.
+        const std::string_view joined = std::string_view(above).substr(0, above.size() - 2);
+        if (!above.empty() && !view.text.empty() && joined.ends_with(view.text)) {
+            view.text = std::string(joined);
+        } else {
+            view.text = above + view.text;
+        }
         out.push_back(std::move(view));
         return out;
     }

@@ -29,8 +29,7 @@ TEST_CASE("/start greets with the menu, /help explains and shows it", "[flows]")
     alice.Say("/start");
     REQUIRE(alice.Replies().size() == 1);
     CHECK(alice.Screen() ==
-          "Hello! I am the booking assistant of Barber Demo. What would you like to do?"
-          "\n\nWhat would you like to do?");
+          "Hello! I am the booking assistant of Barber Demo. What would you like to do?");
     CHECK(alice.Labels() == kMenu);
     CHECK(alice.Step() == "menu");
 

@@ -9,6 +9,10 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#if __has_include(<malloc.h>)
+#include <malloc.h>
+#endif
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -22,11 +26,14 @@
 #include <condition_variable>
 #include <future>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
-#include <unordered_map>
+#include <utility>
 
+#include "bookbot/core/log.hpp"
+#include "bookbot/core/log_throttle.hpp"
 #include "syntax.hpp"
 
 namespace bookbot::transports::http {
@@ -48,6 +55,17 @@ constexpr std::chrono::milliseconds kMaxLinger{1000};
 constexpr std::chrono::milliseconds kAcceptRetry{50};
 constexpr std::size_t kFirstRead = 4096;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// A body waiting for the memory budget looks again this often.
+constexpr std::chrono::milliseconds kBudgetRetry{10};
+// After the drain deadline, handlers that are returning get this long to be
+// answered before the server gives up on them.
+constexpr std::chrono::milliseconds kAbandonGrace{200};
+// Answers being written when the server stops get this long to go out.
+constexpr std::chrono::milliseconds kFinalWrite{1000};
+constexpr std::chrono::seconds kPressureLogInterval{10};
+// After this many bytes of bodies, memory freed is handed back to the system
+// (also whenever the last body in memory is done).
+constexpr std::size_t kTrimAfterBytes = std::size_t{64} * 1024 * 1024;
 
 Request ToRequest(BeastRequest&& in) {
     Request out;
@@ -106,7 +124,8 @@ public:
 
     std::uint16_t Port() const { return port_; }
     void Start();
-    void Shutdown(std::chrono::milliseconds drain);
+    bool Shutdown(std::chrono::milliseconds drain);
+    bool Abandoned() const { return stuck_; }
     std::size_t InFlight() const { return in_flight_.load(); }
     std::uint64_t Accepted() const { return accepted_.load(); }
 
@@ -115,14 +134,24 @@ public:
     bool Stopping() const { return stopping_.load(); }
     bool Admit();
     void Release();
-    void Dispatch(std::shared_ptr<Session> session, Request request);
-    void Forget(Session* session);
+    // Memory for one request body of up to `bytes`: false while the bodies
+    // already held would exceed ServerOptions::body_memory with it (a body
+    // larger than the whole budget waits until it has the budget alone).
+    bool ReserveBody(std::size_t bytes);
+    void ReleaseBody(std::size_t bytes);
+    void Dispatch(std::shared_ptr<Session> session, Request request, std::size_t reserved);
+    void Forget(Session* session, std::uint64_t serial);
 
 private:
     void Accept();
     void OnAccept(beast::error_code ec, tcp::socket socket);
-    Response Call(const Request& request) const;
-    void CloseSessions();
+    Response Call(const Request& request);
+    // Closes every connection: `now`, or once the request in its handler
+    // is answered (Session::Stop).
+    void CloseSessions(bool now);
+    // At the connection cap: closes the oldest connection that has no
+    // request in a handler (idle ones first). False if every one is busy.
+    bool EvictOne();
 
     const ServerOptions options_;
     const Handler handler_;
@@ -131,10 +160,21 @@ private:
     std::atomic<std::size_t> in_flight_{0};
     std::atomic<std::size_t> connections_{0};
     std::atomic<std::uint64_t> accepted_{0};
+    std::atomic<std::uint64_t> evicted_{0};
+    std::atomic<std::uint64_t> refused_{0};
+    std::atomic<bool> stuck_{false};  // handlers were still running after the drain
+    std::uint64_t next_serial_ = 0;   // accept strand only
+    core::log::Throttle pressure_log_{kPressureLogInterval};
+    core::log::Throttle handler_error_log_{kPressureLogInterval};
+
+    std::mutex body_mutex_;
+    std::size_t body_bytes_ = 0;  // reserved for bodies being read or handled
+    std::size_t untrimmed_ = 0;   // body bytes released since the last malloc_trim
 
     std::mutex mutex_;  // guards sessions_; in_flight_ reaching 0 is signalled under it
     std::condition_variable drained_;
-    std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+    // By accept order, so that the oldest idle connection is found first.
+    std::map<std::uint64_t, std::weak_ptr<Session>> sessions_;
 
     std::mutex lifecycle_;  // serialises Start and Shutdown
     bool started_ = false;
@@ -157,12 +197,22 @@ private:
 // Every member is touched only on the session's strand.
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(tcp::socket socket, Core& core) : core_(core), stream_(std::move(socket)) {}
+    // What the connection is doing, for shedding load: an idle one (between
+    // requests, or before its first) is the first to go, then one still
+    // sending its request; one whose request is in a handler never.
+    enum class State { kIdle, kReading, kBusy };
+
+    Session(tcp::socket socket, Core& core, std::uint64_t serial)
+        : core_(core),
+          stream_(std::move(socket)),
+          budget_timer_(stream_.get_executor()),
+          serial_(serial) {}
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
     ~Session() {
+        ReleaseBody();
         if (admitted_) core_.Release();
-        core_.Forget(this);
+        core_.Forget(this, serial_);
     }
 
     void Run() {
@@ -170,8 +220,27 @@ public:
     }
 
     // Any thread.
+    State state() const { return state_.load(); }
+    bool Doomed() const { return doomed_.load(); }
+
+    // Any thread: closes the connection now.
     void Close() {
+        doomed_ = true;
         net::post(stream_.get_executor(), [self = shared_from_this()] { self->DoClose(); });
+    }
+
+    // Any thread, when the server stops: closes the connection, but lets a
+    // request in a handler be answered first (Reply closes after writing),
+    // and an answer being written go out within kFinalWrite.
+    void Stop() {
+        doomed_ = true;
+        net::post(stream_.get_executor(), [self = shared_from_this()] {
+            if (self->response_) {
+                self->stream_.expires_after(kFinalWrite);
+            } else if (!self->admitted_) {
+                self->DoClose();
+            }
+        });
     }
 
     // Any thread: the handler's answer to the request being handled.
@@ -188,6 +257,7 @@ private:
     // a new connection gets the header budget).
     void Wait() {
         if (closed_) return;
+        state_ = State::kIdle;
         if (core_.Stopping()) return Linger();
         if (buffer_.size() > 0) return ReadHeader();  // pipelined
         const auto& o = core_.options();
@@ -202,6 +272,7 @@ private:
 
     void ReadHeader() {
         const auto& o = core_.options();
+        state_ = State::kReading;
         first_ = false;
         head_ = false;
         request_start_ = std::chrono::steady_clock::now();
@@ -214,12 +285,40 @@ private:
                                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                      if (ec) return self->OnReadError(ec);
                                      if (self->parser_->is_done()) return self->OnRequest();
-                                     const auto expect = self->parser_->get()[bhttp::field::expect];
-                                     if (beast::iequals(expect, "100-continue")) {
-                                         return self->Continue();
-                                     }
-                                     self->ReadBody();
+                                     self->ReserveBody();
                                  });
+    }
+
+    // Holds the body back (the client waits, its bytes in the kernel's
+    // buffers, not ours) until the server's body memory budget has room,
+    // within the request's read_timeout; then reads it.
+    void ReserveBody() {
+        const auto& o = core_.options();
+        const auto length = parser_->content_length();
+        std::size_t want = length ? static_cast<std::size_t>(std::min<std::uint64_t>(
+                                        *length, std::numeric_limits<std::size_t>::max()))
+                                  : o.body_limit;  // chunked: up to the limit
+        want = std::min({want, o.body_limit, std::max<std::size_t>(1, o.body_memory)});
+        if (core_.Stopping()) return Fail(503, "shutting down", "1");
+        if (want > 0 && !core_.ReserveBody(want)) {
+            if (std::chrono::steady_clock::now() >= request_start_ + o.read_timeout) {
+                return Fail(503, "busy", "1");
+            }
+            budget_timer_.expires_after(kBudgetRetry);
+            budget_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+                if (ec || self->closed_) return self->DoClose();
+                self->ReserveBody();
+            });
+            return;
+        }
+        reserved_ = want;
+        const auto expect = parser_->get()[bhttp::field::expect];
+        if (beast::iequals(expect, "100-continue")) return Continue();
+        ReadBody();
+    }
+
+    void ReleaseBody() {
+        if (reserved_ > 0) core_.ReleaseBody(std::exchange(reserved_, 0));
     }
 
     void Continue() {
@@ -241,6 +340,8 @@ private:
     }
 
     void OnReadError(beast::error_code ec) {
+        parser_.reset();
+        ReleaseBody();
         if (ec == bhttp::error::body_limit) return Fail(413, "payload too large");
         if (ec == bhttp::error::header_limit) return Fail(431, "request header too large");
         const bool parse_error =
@@ -250,7 +351,11 @@ private:
         DoClose();  // timeout (the stream is closed already), reset, EOF
     }
 
-    void Fail(unsigned status, std::string text) { Send(Plain(status, 11, std::move(text)), true); }
+    void Fail(unsigned status, std::string text, const char* retry_after = nullptr) {
+        auto res = Plain(status, 11, std::move(text));
+        if (retry_after != nullptr) res.set(bhttp::field::retry_after, retry_after);
+        Send(std::move(res), true);
+    }
 
     void OnRequest() {
         BeastRequest req = parser_->release();
@@ -258,18 +363,17 @@ private:
         version_ = req.version();
         keep_alive_ = req.keep_alive();
         head_ = req.method() == bhttp::verb::head;
-        if (core_.Stopping()) {
-            auto res = Plain(503, version_, "shutting down");
+        if (core_.Stopping() || !core_.Admit()) {
+            req = {};
+            ReleaseBody();
+            const bool stopping = core_.Stopping();
+            auto res = Plain(503, version_, stopping ? "shutting down" : "busy");
             res.set(bhttp::field::retry_after, "1");
-            return Send(std::move(res), true);
-        }
-        if (!core_.Admit()) {
-            auto res = Plain(503, version_, "busy");
-            res.set(bhttp::field::retry_after, "1");
-            return Send(std::move(res), !keep_alive_);
+            return Send(std::move(res), stopping || !keep_alive_);
         }
         admitted_ = true;
-        core_.Dispatch(shared_from_this(), ToRequest(std::move(req)));
+        state_ = State::kBusy;
+        core_.Dispatch(shared_from_this(), ToRequest(std::move(req)), std::exchange(reserved_, 0));
     }
 
     void Send(BeastResponse res, bool close) {
@@ -277,6 +381,7 @@ private:
             Finished();
             return;
         }
+        state_ = State::kBusy;
         res.keep_alive(!close);
         res.prepare_payload();
         if (head_) res.body().clear();  // the header still tells the length
@@ -325,6 +430,7 @@ private:
     void DoClose() {
         if (closed_) return;
         closed_ = true;
+        budget_timer_.cancel();
         beast::error_code ec;
         stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
         stream_.close();
@@ -332,6 +438,11 @@ private:
 
     Core& core_;
     beast::tcp_stream stream_;
+    net::steady_timer budget_timer_;
+    const std::uint64_t serial_;
+    std::atomic<State> state_{State::kIdle};
+    std::atomic<bool> doomed_{false};  // closing: not to be chosen for eviction again
+    std::size_t reserved_ = 0;         // body memory held from the server's budget
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     std::optional<BeastResponse> response_;
@@ -411,19 +522,57 @@ void Core::OnAccept(beast::error_code ec, tcp::socket socket) {
         return;
     }
     ++accepted_;
-    if (connections_.load() >= options_.max_connections) {
-        socket.close(ec);
-    } else {
+    bool admit = true;
+    if (connections_.load() >= std::max<std::size_t>(1, options_.max_connections)) {
+        // A newer connection is worth more than an idle old one: that is how
+        // a health check gets through 10,000 idle sockets.
+        admit = EvictOne();
+        ++(admit ? evicted_ : refused_);
+        if (const auto held = pressure_log_.Allow()) {
+            core::log::Warn("http.connection_pressure",
+                            {{"connections", connections_.load()},
+                             {"max_connections", options_.max_connections},
+                             {"idle_evicted_total", evicted_.load()},
+                             {"refused_total", refused_.load()},
+                             {"similar_lines_held_back", *held}});
+        }
+    }
+    if (admit) {
         socket.set_option(tcp::no_delay(true), ec);
         ++connections_;
-        auto session = std::make_shared<Session>(std::move(socket), *this);
+        const std::uint64_t serial = next_serial_++;
+        auto session = std::make_shared<Session>(std::move(socket), *this, serial);
         {
             const std::lock_guard lock(mutex_);
-            sessions_.emplace(session.get(), session);
+            sessions_.emplace(serial, session);
         }
         session->Run();
+    } else {
+        socket.close(ec);
     }
     Accept();
+}
+
+bool Core::EvictOne() {
+    std::shared_ptr<Session> victim;
+    {
+        const std::lock_guard lock(mutex_);
+        for (const auto wanted : {Session::State::kIdle, Session::State::kReading}) {
+            for (const auto& [serial, weak] : sessions_) {
+                auto s = weak.lock();
+                if (s && !s->Doomed() && s->state() == wanted) {
+                    victim = std::move(s);
+                    break;
+                }
+            }
+            if (victim) break;
+        }
+    }
+    // Outside the lock: dropping the last reference runs the destructor,
+    // which takes it.
+    if (!victim) return false;
+    victim->Close();
+    return true;
 }
 
 bool Core::Admit() {
@@ -443,47 +592,95 @@ void Core::Release() {
     drained_.notify_all();
 }
 
-void Core::Forget(Session* session) {
+bool Core::ReserveBody(std::size_t bytes) {
+    const std::size_t budget = std::max<std::size_t>(1, options_.body_memory);
+    const std::lock_guard lock(body_mutex_);
+    if (body_bytes_ > 0 && body_bytes_ + bytes > budget) return false;
+    body_bytes_ += bytes;
+    return true;
+}
+
+void Core::ReleaseBody(std::size_t bytes) {
+    bool trim = false;
+    {
+        const std::lock_guard lock(body_mutex_);
+        body_bytes_ -= std::min(bytes, body_bytes_);
+        untrimmed_ += bytes;
+        // A burst of large bodies (and the trees parsed from them) leaves
+        // freed memory in the allocator; give it back once the burst is over.
+        if ((body_bytes_ == 0 && untrimmed_ >= options_.body_limit) ||
+            untrimmed_ >= kTrimAfterBytes) {
+            untrimmed_ = 0;
+            trim = true;
+        }
+    }
+#if defined(__GLIBC__)
+    if (trim) malloc_trim(0);
+#else
+    static_cast<void>(trim);
+#endif
+}
+
+void Core::Forget(Session* /*session*/, std::uint64_t serial) {
     {
         const std::lock_guard lock(mutex_);
-        sessions_.erase(session);
+        sessions_.erase(serial);
     }
     --connections_;
 }
 
-Response Core::Call(const Request& request) const {
+Response Core::Call(const Request& request) {
+    const auto fail = [&](std::string_view what) {
+        if (const auto held = handler_error_log_.Allow()) {
+            core::log::Error("http.handler_failed", {{"method", request.method},
+                                                     {"path", std::string(request.Path())},
+                                                     {"error", what},
+                                                     {"similar_lines_held_back", *held}});
+        }
+        return Response{500, "text/plain; charset=utf-8", {}, "internal error\n"};
+    };
     try {
         return handler_(request);
+    } catch (const std::exception& e) {
+        return fail(e.what());
     } catch (...) {
-        return Response{500, "text/plain; charset=utf-8", {}, "internal error\n"};
+        return fail("unknown exception");
     }
 }
 
-void Core::Dispatch(std::shared_ptr<Session> session, Request request) {
-    net::post(*pool_, [this, s = std::move(session), r = std::move(request)] {
-        if (abandoned_) {
-            s->Reply(Response{
-                503, "text/plain; charset=utf-8", {{"Retry-After", "1"}}, "shutting down\n"});
-        } else {
-            s->Reply(Call(r));
-        }
+void Core::Dispatch(std::shared_ptr<Session> session, Request request, std::size_t reserved) {
+    net::post(*pool_, [this, s = std::move(session), r = std::move(request), reserved]() mutable {
+        Response response = abandoned_ ? Response{503,
+                                                  "text/plain; charset=utf-8",
+                                                  {{"Retry-After", "1"}},
+                                                  "shutting down\n"}
+                                       : Call(r);
+        r = {};  // the body's memory goes back to the budget with it
+        if (reserved > 0) ReleaseBody(reserved);
+        s->Reply(std::move(response));
     });
 }
 
-void Core::CloseSessions() {
+void Core::CloseSessions(bool now) {
     std::vector<std::shared_ptr<Session>> open;
     {
         const std::lock_guard lock(mutex_);
-        for (const auto& [raw, weak] : sessions_) {
+        for (const auto& [serial, weak] : sessions_) {
             if (auto s = weak.lock()) open.push_back(std::move(s));
         }
     }
-    for (const auto& s : open) s->Close();
+    for (const auto& s : open) {
+        if (now) {
+            s->Close();
+        } else {
+            s->Stop();
+        }
+    }
 }
 
-void Core::Shutdown(std::chrono::milliseconds drain) {
+bool Core::Shutdown(std::chrono::milliseconds drain) {
     const std::lock_guard lock(lifecycle_);
-    if (shut_down_) return;
+    if (shut_down_) return !stuck_;
     shut_down_ = true;
     stopping_ = true;
 
@@ -495,7 +692,7 @@ void Core::Shutdown(std::chrono::milliseconds drain) {
     };
     if (!started_) {
         close_acceptor();
-        return;
+        return true;
     }
     std::promise<void> closed;
     net::post(accept_strand_, [&] {
@@ -510,13 +707,31 @@ void Core::Shutdown(std::chrono::milliseconds drain) {
         drained_.wait_for(wait, drain, [this] { return in_flight_.load() == 0; });
     }
 
-    // 3. Close everything. A handler still running cannot be interrupted:
-    // joining the pool waits for it; handlers not yet started are skipped.
+    // 3. Handlers not yet started are skipped (503); idle connections
+    // close; a handler returning now still gets its answer out, within a
+    // short grace.
     abandoned_ = true;
-    CloseSessions();
+    CloseSessions(/*now=*/false);
+    {
+        std::unique_lock wait(mutex_);
+        drained_.wait_for(wait, kAbandonGrace, [this] { return in_flight_.load() == 0; });
+    }
+    if (in_flight_.load() > 0) {
+        // A handler blocked past the deadline (a database lock) cannot be
+        // interrupted. It is left running, its answer dropped, and the
+        // caller ends the process (see Server::Shutdown): the platform
+        // delivers what was not answered again.
+        stuck_ = true;
+        core::log::Warn("http.handlers_abandoned", {{"running", in_flight_.load()}});
+        CloseSessions(/*now=*/true);
+        work_.reset();
+        for (auto& t : io_threads_) t.join();
+        return false;
+    }
     pool_->join();
     work_.reset();
     for (auto& t : io_threads_) t.join();
+    return true;
 }
 
 }  // namespace
@@ -529,11 +744,16 @@ public:
 Server::Server(ServerOptions options, Handler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
-Server::~Server() { impl_->Shutdown(std::chrono::milliseconds(0)); }
+Server::~Server() {
+    impl_->Shutdown(std::chrono::milliseconds(0));
+    // Handlers still running use the server: it stays, for the process's
+    // remaining moments (see Shutdown).
+    if (impl_->Abandoned()) static_cast<void>(impl_.release());
+}
 
 std::uint16_t Server::Port() const { return impl_->Port(); }
 void Server::Start() { impl_->Start(); }
-void Server::Shutdown(std::chrono::milliseconds drain) { impl_->Shutdown(drain); }
+bool Server::Shutdown(std::chrono::milliseconds drain) { return impl_->Shutdown(drain); }
 std::size_t Server::InFlight() const { return impl_->InFlight(); }
 std::uint64_t Server::Accepted() const { return impl_->Accepted(); }
 

@@ -1,10 +1,18 @@
 #include "bookbot/transports/common/json.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "bookbot/transports/common/codec_error.hpp"
 
 namespace bookbot::transports::json {
+
+std::size_t MaxValues(std::size_t max_bytes) {
+    // One value per 16 bytes of budget is far beyond any real update (a
+    // message is a few dozen values per KiB) and keeps the tree within a few
+    // times the body's own size.
+    return std::max<std::size_t>(1024, max_bytes / 16);
+}
 
 Json ParseBounded(std::string_view body, std::size_t max_bytes, std::string_view what) {
     if (body.size() > max_bytes) {
@@ -13,21 +21,37 @@ Json ParseBounded(std::string_view body, std::size_t max_bytes, std::string_view
     }
     // The parser reports each container's depth before descending into it;
     // refusing there bounds both the parse and every later walk of the tree.
-    const Json::parser_callback_t limit_depth = [what](int depth, Json::parse_event_t event,
-                                                       Json& /*parsed*/) {
-        const bool opens =
-            event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start;
-        if (opens && depth >= kMaxJsonDepth) {
-            throw CodecError(std::string(what) + ": JSON nested deeper than " +
-                             std::to_string(kMaxJsonDepth) + " levels");
-        }
-        return true;
-    };
+    // It also reports every value, key and container as it creates it, so
+    // counting them bounds what the tree may allocate: a megabyte of "[],"
+    // would otherwise become 350,000 vectors (tens of MiB).
+    const std::size_t max_values = MaxValues(max_bytes);
+    std::size_t values = 0;
+    const Json::parser_callback_t limit =
+        [what, max_values, &values](int depth, Json::parse_event_t event, Json& /*parsed*/) {
+            const bool opens = event == Json::parse_event_t::object_start ||
+                               event == Json::parse_event_t::array_start;
+            if (opens && depth >= kMaxJsonDepth) {
+                throw CodecError(std::string(what) + ": JSON nested deeper than " +
+                                 std::to_string(kMaxJsonDepth) + " levels");
+            }
+            const bool ends =
+                event == Json::parse_event_t::object_end || event == Json::parse_event_t::array_end;
+            if (!ends && ++values > max_values) {
+                throw CodecError(std::string(what) + ": more than " + std::to_string(max_values) +
+                                 " JSON values");
+            }
+            return true;
+        };
     try {
-        return Json::parse(body.begin(), body.end(), limit_depth);
+        return Json::parse(body.begin(), body.end(), limit);
     } catch (const Json::parse_error& e) {
         // e.what() quotes the input; the byte offset is enough to debug.
         throw CodecError(std::string(what) + ": not valid JSON (at byte " + std::to_string(e.byte) +
+                         ")");
+    } catch (const Json::exception& e) {
+        // out_of_range: a number beyond double ("1e400", a million digits).
+        // Its message quotes the token: only the id is kept.
+        throw CodecError(std::string(what) + ": unusable JSON (error " + std::to_string(e.id) +
                          ")");
     }
 }

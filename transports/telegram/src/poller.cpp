@@ -13,7 +13,20 @@ int Poller::PollOnce() {
     });
     const std::vector<ParsedUpdate> updates =
         api_.GetUpdates(offset, options_.timeout_seconds, options_.limit);
-    for (const ParsedUpdate& update : updates) handler_.Handle(update);
+    for (const ParsedUpdate& update : updates) {
+        try {
+            handler_.Handle(update);
+        } catch (const core::StorageError&) {
+            throw;  // the offset stays: the batch comes again
+        } catch (const std::bad_alloc&) {
+            throw;
+        } catch (const std::exception& e) {
+            // A defect, not the store: this update would fail the same way
+            // every time and hold up every later one. Skipped, and said so.
+            core::log::Error("telegram.update_failed",
+                             {{"error", e.what()}, {"update_id", update.update_id.value_or(0)}});
+        }
+    }
     const std::int64_t next = NextOffset(updates, offset);
     if (next != offset) {
         store_.Write([&](core::UnitOfWork& unit) {
@@ -44,6 +57,8 @@ void Poller::Run(const std::function<bool()>& stopping,
         } catch (const core::StorageError& e) {
             core::log::Error("telegram.poll_store_error",
                              {{"kind", core::KindName(e.kind())}, {"error", e.what()}});
+        } catch (const std::exception& e) {  // out of memory: the poller goes on
+            core::log::Error("telegram.poll_failed", {{"error", e.what()}});
         }
         backoff = std::clamp(backoff * 2, options_.min_backoff, options_.max_backoff);
         wait(backoff);

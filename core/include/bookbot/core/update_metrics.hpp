@@ -12,7 +12,8 @@ namespace bookbot::core {
 // The metric families every inbound edge (webhook, long polling, …) writes,
 // so that all transports count the same way:
 //   bookbot_updates_total{transport,outcome}    handled, duplicate, ignored,
-//                                               blocked, unblocked, rejected, failed
+//                                               blocked, unblocked, rejected, failed,
+//                                               unplaceable (authenticated, not an update)
 //   bookbot_update_seconds{transport}           time to handle one update
 //   bookbot_dedupe_hits_total{transport}        replays recognised
 //   bookbot_cas_retries_total{transport}        units re-run after a conflict

@@ -19,7 +19,12 @@ namespace bookbot::transports::json {
 using Json = nlohmann::json;
 
 // Throws CodecError ("<what>: …") for a body over `max_bytes`, nesting deeper
-// than kMaxJsonDepth, or text that is not JSON (invalid UTF-8 included).
+// than kMaxJsonDepth, more than MaxValues(max_bytes) values, a number out of
+// range (1e400), or text that is not JSON (invalid UTF-8 included). Never
+// throws a nlohmann exception.
+// How many values (scalars, keys, containers) a document of `max_bytes` may hold.
+std::size_t MaxValues(std::size_t max_bytes);
+
 Json ParseBounded(std::string_view body, std::size_t max_bytes, std::string_view what);
 
 // The member `key` of `value`, or nullptr when `value` is not an object or

@@ -29,7 +29,14 @@ struct ServerOptions {
                                                        // (and a new connection's first byte)
     std::chrono::milliseconds read_timeout{30'000};    // to receive a whole request
     std::chrono::milliseconds idle_timeout{60'000};    // keep-alive between requests
-    std::size_t max_connections = 512;                 // beyond: new connections closed
+    // At this many connections, a new one closes the oldest idle one (then
+    // the oldest still sending its request); only when every connection has
+    // a request in a handler is the new one closed. Logged at most every 10 s.
+    std::size_t max_connections = 512;
+    // Request bodies held in memory at once (being read or handled), in
+    // bytes. A body waits (unread, in the kernel's buffers) for room, up to
+    // read_timeout, then gets 503. A body larger than this waits to be alone.
+    std::size_t body_memory = std::size_t{8} * 1024 * 1024;
     std::size_t max_concurrent_requests = 64;  // beyond: 503, Retry-After: 1, no handler call
     int handler_threads = 4;
 };
@@ -52,11 +59,14 @@ public:
     void Start();
 
     // Stops accepting, lets requests in flight finish and be answered (up to
-    // `drain`; requests that arrive meanwhile get 503), closes every
-    // connection, joins all threads. A handler still running after `drain`
-    // cannot be interrupted: Shutdown waits for it to return (its answer is
-    // dropped). Idempotent; must not be called from a handler.
-    void Shutdown(std::chrono::milliseconds drain);
+    // `drain`; requests that arrive meanwhile get 503), skips handlers not yet
+    // started (503), closes every connection, joins all threads, and returns
+    // true. A handler still running 200 ms after `drain` cannot be
+    // interrupted: Shutdown then returns false at once, leaving it running
+    // (its answer dropped). The caller must then end the process soon
+    // without destroying what handlers use (std::_Exit); the server object
+    // itself stays valid. Idempotent; must not be called from a handler.
+    bool Shutdown(std::chrono::milliseconds drain);
 
     // Requests being handled right now: admitted and not yet answered (for
     // metrics and tests).

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "bookbot/core/clock.hpp"
+#include "bookbot/core/log_throttle.hpp"
 #include "bookbot/core/metrics.hpp"
 #include "bookbot/transports/http/message.hpp"
 #include "bookbot/transports/telegram/updates.hpp"
@@ -11,8 +12,12 @@ namespace bookbot::transports::telegram {
 
 // POST <webhook path>: Telegram delivering one update.
 //   missing X-Telegram-Bot-Api-Secret-Token → 401, wrong one → 403 (compared
-//     in constant time); nothing is parsed or written.
-//   not an update → 400 (Telegram would resend it in vain).
+//     in constant time); nothing is parsed or written. At most one warning
+//     line per kLogInterval, counting the ones held back.
+//   authenticated but not an update (not JSON, numbers out of range, over a
+//     budget) → 200, counted as outcome "unplaceable", and a warning (at most
+//     one per kLogInterval) with the error and the body's first 512 bytes:
+//     any other status makes Telegram deliver the same poison body for a day.
 //   handled, replayed or ignored → 200, only after the unit committed.
 //   store failed → 503 with Retry-After, so Telegram delivers it again.
 // Thread-safe.
@@ -24,7 +29,11 @@ public:
 
     http::Response Handle(const http::Request& request);
 
+    static constexpr std::chrono::seconds kLogInterval{10};
+
 private:
+    core::log::Throttle rejected_log_{kLogInterval};
+    core::log::Throttle unplaceable_log_{kLogInterval};
     UpdateHandler& handler_;
     std::string secret_;
     const core::Clock& clock_;
