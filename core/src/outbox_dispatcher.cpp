@@ -22,6 +22,29 @@ bool IsFailure(SendOutcome::Kind kind) {
 
 }  // namespace
 
+struct OutboxDispatcher::FailureStreak {
+    std::mutex mutex;
+    bool failing = false;
+    TimePoint since{};
+    TimePoint logged_at{};
+    std::int64_t failures = 0;           // since `since`
+    std::int64_t unlogged_failures = 0;  // since `logged_at`
+
+    // The streak of `platform`'s dispatchers alive now (a new one if none is).
+    static std::shared_ptr<FailureStreak> Of(const std::string& platform) {
+        static std::mutex registry_mutex;
+        static std::map<std::string, std::weak_ptr<FailureStreak>> registry;
+        const std::lock_guard lock(registry_mutex);
+        std::weak_ptr<FailureStreak>& entry = registry[platform];
+        std::shared_ptr<FailureStreak> streak = entry.lock();
+        if (!streak) {
+            streak = std::make_shared<FailureStreak>();
+            entry = streak;
+        }
+        return streak;
+    }
+};
+
 std::string BlockedChatKey(const std::string& platform, const std::string& chat_id) {
     return platform + ".blocked." + chat_id;
 }
@@ -47,7 +70,8 @@ OutboxDispatcher::OutboxDispatcher(Store& store, OutboxSender& sender, const Clo
       global_{options_.global_burst, clock.Now()},
       jitter_state_(std::hash<std::string>{}(options_.worker) ^
                     static_cast<std::uint64_t>(clock.Now().time_since_epoch().count()) ^
-                    0x9E3779B97F4A7C15ULL) {
+                    0x9E3779B97F4A7C15ULL),
+      streak_(FailureStreak::Of(options_.platform)) {
     if (options_.parallel_sends > 1) {
         for (int i = 0; i < options_.parallel_sends; ++i)
             senders_.emplace_back([this] { SenderLoop(); });
@@ -317,19 +341,23 @@ void OutboxDispatcher::Record(std::vector<Finished> finished, Round& round) {
 }
 
 void OutboxDispatcher::NoteOutcome(const Finished& f, TimePoint now) {
-    FailureStreak& s = streak_;
+    FailureStreak& s = *streak_;
+    const std::lock_guard lock(s.mutex);
     if (f.outcome.kind == SendOutcome::Kind::kSent) {
         if (s.failing) {
             log::Info("outbox.recovered", {{"platform", options_.platform},
                                            {"failed_sends", s.failures},
                                            {"failing_ms", MillisBetween(s.since, now)}});
         }
-        s = FailureStreak{};
+        s.failing = false;
         return;
     }
     if (!IsFailure(f.outcome.kind)) return;  // about one message, not the platform
     if (!s.failing) {
-        s = FailureStreak{true, now, now, 1, 0};
+        s.failing = true;
+        s.since = s.logged_at = now;
+        s.failures = 1;
+        s.unlogged_failures = 0;
         log::Warn("outbox.send_failing",
                   {{"platform", options_.platform},
                    {"error", f.outcome.error},

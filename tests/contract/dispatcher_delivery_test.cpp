@@ -186,12 +186,16 @@ TEST_CASE_METHOD(DispatcherFixture,
     options.base_backoff = 1s;
     options.max_backoff = 1s;
     options.failure_log_interval = 15s;
+    options.batch = 2;  // so that both dispatchers below get messages to fail
     OutboxDispatcher dispatcher(*store, sender_api, clock, options, &metrics);
+    options.worker = "w2";  // a second dispatcher thread of the same process
+    OutboxDispatcher other(*store, sender_api, clock, options, &metrics);
     LogCapture log;
 
     sender_api.Fail(true);
     for (int second = 0; second < 60; ++second) {
         dispatcher.RunOnce();
+        other.RunOnce();
         clock.Advance(1s);
     }
     CHECK(Sends("transient") >= 120);  // every message failed about once a second
@@ -202,7 +206,7 @@ TEST_CASE_METHOD(DispatcherFixture,
     CHECK(log.Lines() == static_cast<std::size_t>(1 + repeats));
 
     sender_api.Fail(false);
-    CHECK(dispatcher.RunOnce().sent == 3);
+    CHECK(dispatcher.RunOnce().sent + other.RunOnce().sent == 3);
     CHECK(log.Count("outbox.recovered") == 1);
     CHECK(log.Lines() == static_cast<std::size_t>(2 + repeats));
 }

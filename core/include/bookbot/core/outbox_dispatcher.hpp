@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -44,7 +45,8 @@ struct DispatcherOptions {
     // finished and returns; a later round records the rest.
     Millis round_wait{1'000};
     // While sends keep failing: the first failure is logged at once, then at
-    // most one line per this interval, then the recovery.
+    // most one line per this interval, then the recovery (one set of lines for
+    // all dispatchers of a platform alive in the process).
     Millis failure_log_interval{15'000};
     // Called (from a sender thread) when a send finishes after its round has
     // returned, so the caller can run a round to record it. May be empty.
@@ -105,14 +107,10 @@ private:
         SendOutcome outcome;
         bool deferred = false;  // not sent (paced, or stopping): due again after retry_after
     };
-    // The sends that keep failing, for the log (one line, not one per attempt).
-    struct FailureStreak {
-        bool failing = false;
-        TimePoint since{};
-        TimePoint logged_at{};
-        std::int64_t failures = 0;           // since `since`
-        std::int64_t unlogged_failures = 0;  // since `logged_at`
-    };
+    // The sends that keep failing, for the log (one line, not one per
+    // attempt). Shared by the live dispatchers of one platform in a process,
+    // so several dispatcher threads write one set of lines.
+    struct FailureStreak;
 
     struct Queued {
         std::uint64_t round = 0;
@@ -138,7 +136,7 @@ private:
     Bucket global_;
     std::map<std::string, Bucket> chats_;
     std::uint64_t jitter_state_;
-    FailureStreak streak_;
+    std::shared_ptr<FailureStreak> streak_;
 
     std::mutex flight_mutex_;
     std::condition_variable work_ready_;    // senders wait here
