@@ -78,6 +78,8 @@ public:
     // Calls of `method` received, applied or not (a resent edit counts too).
     std::size_t Calls(const std::string& method) const;
     std::size_t CallbacksAnswered() const;
+    // answerCallbackQuery calls for this callback_query id.
+    std::size_t TimesAnswered(const std::string& callback_query_id) const;
     std::size_t FailuresServed() const;
     // The highest getUpdates offset the bot has confirmed.
     std::int64_t ConfirmedOffset() const;
@@ -101,6 +103,7 @@ private:
     std::size_t sent_ = 0;
     std::map<std::string, std::size_t> calls_;
     std::size_t callbacks_ = 0;
+    std::vector<std::string> answered_;  // callback_query ids, in order
     std::size_t failures_ = 0;
     std::deque<Fault> faults_;
     bool polling_conflict_ = false;
