@@ -1,5 +1,8 @@
 #include "serve_loops.hpp"
 
+#include <condition_variable>
+#include <mutex>
+
 #include "bookbot/core/log.hpp"
 #include "bookbot/core/update_metrics.hpp"
 
@@ -14,10 +17,9 @@ constexpr auto kDedupeRetention = std::chrono::hours(24 * 7);
 
 }  // namespace
 
-void DispatchLoop(core::OutboxDispatcher& dispatcher, Wakeup& wakeup, core::Metrics& metrics,
-                  const std::stop_token& stop) {
+void DispatchLoop(core::OutboxDispatcher& dispatcher, DispatchWakeups& wakeups, int index,
+                  core::Metrics& metrics, const std::stop_token& stop) {
     while (!stop.stop_requested()) {
-        const std::uint64_t seen = wakeup.Generation();
         core::Millis idle = 500ms;  // other instances' rows are only seen by polling
         try {
             if (dispatcher.RunOnce().claimed > 0) continue;
@@ -27,12 +29,14 @@ void DispatchLoop(core::OutboxDispatcher& dispatcher, Wakeup& wakeup, core::Metr
                             {{"kind", core::KindName(e.kind())}, {"error", e.what()}});
             idle = 1s;
         }
-        wakeup.Wait(seen, idle, stop);
+        wakeups.Wait(index, idle, stop);
     }
 }
 
-void SweepLoop(core::Store& store, const core::Clock& clock, core::Metrics& metrics, Wakeup& wakeup,
+void SweepLoop(core::Store& store, const core::Clock& clock, core::Metrics& metrics,
                std::chrono::seconds every, const std::stop_token& stop) {
+    std::mutex mutex;
+    std::condition_variable_any stopped;
     while (!stop.stop_requested()) {
         try {
             const core::TimePoint now = clock.Now();
@@ -48,7 +52,8 @@ void SweepLoop(core::Store& store, const core::Clock& clock, core::Metrics& metr
             core::CountStoreError(&metrics, e);
             core::log::Warn("sweep.store_error", {{"error", e.what()}});
         }
-        wakeup.Wait(wakeup.Generation(), every, stop);
+        std::unique_lock lock(mutex);
+        stopped.wait_for(lock, stop, every, [] { return false; });
     }
 }
 

@@ -7,21 +7,23 @@
 #include "bookbot/core/metrics.hpp"
 #include "bookbot/core/outbox_dispatcher.hpp"
 #include "bookbot/core/store.hpp"
-#include "wakeup.hpp"
+#include "dispatch_wakeups.hpp"
 
 // serve's platform-neutral background loops, each run on a thread of its own
 // until `stop` is requested.
 namespace bookbot::app {
 
-// Runs `dispatcher` as long as it finds work; idles 500 ms (1 s after a store
-// error) or until `wakeup` (new replies committed here; other instances' rows
-// are only seen by polling).
-void DispatchLoop(core::OutboxDispatcher& dispatcher, Wakeup& wakeup, core::Metrics& metrics,
-                  const std::stop_token& stop);
+// Runs `dispatcher` (number `index` of `wakeups`) as long as it finds work;
+// then idles 500 ms (1 s after a store error) or until woken (new replies
+// committed here, or a late send result to record; other instances' rows are
+// only seen by polling).
+void DispatchLoop(core::OutboxDispatcher& dispatcher, DispatchWakeups& wakeups, int index,
+                  core::Metrics& metrics, const std::stop_token& stop);
 
-// Every `every`: removes expired sessions and dedupe records older than
-// Telegram's and WhatsApp's redelivery windows.
-void SweepLoop(core::Store& store, const core::Clock& clock, core::Metrics& metrics, Wakeup& wakeup,
+// Every `every`, on its own timer (traffic does not wake it): removes expired
+// sessions and dedupe records older than Telegram's and WhatsApp's
+// redelivery windows.
+void SweepLoop(core::Store& store, const core::Clock& clock, core::Metrics& metrics,
                std::chrono::seconds every, const std::stop_token& stop);
 
 }  // namespace bookbot::app

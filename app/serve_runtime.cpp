@@ -90,12 +90,20 @@ public:
         business_ = LoadBusinessOrDemo(options_.config);
         engine_ = std::make_unique<core::Engine>(*store_, business_, clock_);
         intake_ =
-            std::make_unique<transports::Intake>(*engine_, &metrics_, [this] { wakeup_.Notify(); });
+            std::make_unique<transports::Intake>(*engine_, &metrics_, [this](std::string_view p) {
+                wakeup_.Notify();  // platform loops waiting in host.wait
+                const auto wakeups = dispatch_wakeups_.find(p);
+                if (wakeups != dispatch_wakeups_.end()) wakeups->second->NotifyAny();
+            });
+        for (auto& platform : platforms_) {  // before any update can arrive
+            dispatch_wakeups_[std::string(platform->Name())] =
+                std::make_unique<DispatchWakeups>(options_.dispatcher_threads);
+        }
         for (auto& platform : platforms_) StartPlatform(*platform);
         StartServer();
         workers_.emplace_back([this](const std::stop_token& stop) {
-            SweepLoop(*store_, clock_, metrics_, wakeup_,
-                      std::chrono::seconds(options_.sweep_seconds), stop);
+            SweepLoop(*store_, clock_, metrics_, std::chrono::seconds(options_.sweep_seconds),
+                      stop);
         });
     }
 
@@ -141,6 +149,7 @@ private:
         for (transports::Route& route : platform.Routes()) AddRoute(std::move(route));
         const transports::Pacing pacing = platform.GetPacing();
         const std::string worker = WorkerId();
+        auto& wakeups = dispatch_wakeups_.at(std::string(platform.Name()));
         for (int i = 0; i < options_.dispatcher_threads; ++i) {
             core::DispatcherOptions d;
             d.platform = std::string(platform.Name());
@@ -149,11 +158,13 @@ private:
             d.global_rate = pacing.global_rate / options_.dispatcher_threads;
             d.global_burst = std::max(1.0, d.global_rate);
             d.chat_rate = pacing.chat_rate;
+            d.on_late_result = [raw = wakeups.get(), i] { raw->Notify(i); };
             auto dispatcher = std::make_unique<core::OutboxDispatcher>(*store_, platform.Sender(),
                                                                        clock_, d, &metrics_);
-            workers_.emplace_back([this, raw = dispatcher.get()](const std::stop_token& stop) {
-                DispatchLoop(*raw, wakeup_, metrics_, stop);
-            });
+            workers_.emplace_back(
+                [this, raw = dispatcher.get(), w = wakeups.get(), i](const std::stop_token& stop) {
+                    DispatchLoop(*raw, *w, i, metrics_, stop);
+                });
             dispatchers_.push_back(std::move(dispatcher));
         }
     }
@@ -258,8 +269,10 @@ private:
     ServeOptions options_;
     const core::SystemClock clock_;
     core::Metrics metrics_;
-    Wakeup wakeup_;
+    Wakeup wakeup_;  // platform loops (host.wait)
     core::WriteHealth health_;
+    // Per platform; filled before any platform starts, read-only after.
+    std::map<std::string, std::unique_ptr<DispatchWakeups>, std::less<>> dispatch_wakeups_;
     std::unique_ptr<core::Store> store_;
     core::Business business_;
     std::unique_ptr<core::Engine> engine_;

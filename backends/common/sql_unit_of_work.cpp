@@ -5,6 +5,7 @@
 #include <string>
 
 #include "data_tables.hpp"
+#include "outbox_sql.hpp"
 #include "sql_store.hpp"
 #include "table_rows_sql.hpp"
 
@@ -72,23 +73,6 @@ Booking BookingFromRow(const SqlRow& r) {
             core::ParseBookingStatus(r.Text(8)),
             FromMs(r.Int(9)),
             FromMs(r.Int(10))};
-}
-
-constexpr const char* kOutboxColumns =
-    "id, platform, chat_id, body, status, attempts, next_attempt_at, last_error, created_at, "
-    "sent_at";
-
-OutboxMessage OutboxFromRow(const SqlRow& r) {
-    return {r.Int(0),
-            r.Text(1),
-            r.Text(2),
-            r.Text(3),
-            core::ParseOutboxStatus(r.Text(4)),
-            static_cast<int>(r.Int(5)),
-            FromMs(r.Int(6)),
-            r.Text(7),
-            FromMs(r.Int(8)),
-            OptionalTime(r, 9)};
 }
 
 template <typename T, typename F>
@@ -337,72 +321,49 @@ public:
     std::int64_t Enqueue(const std::string& platform, const std::string& chat_id,
                          const std::string& body, TimePoint now) override {
         const std::int64_t id = NewId(now);
-        conn_.Exec(
-            "INSERT INTO outbox (id, platform, chat_id, body, status, attempts,"
-            " next_attempt_at, last_error, created_at)"
-            " VALUES ($1, $2, $3, $4, 'pending', 0, $5, '', $5)",
-            {id, platform, chat_id, body, ToEpochMillis(now)});
+        InsertOutbox(conn_, id, platform, chat_id, body, now);
         return id;
     }
 
     std::vector<OutboxMessage> ClaimOutbox(const std::string& worker, const std::string& platform,
                                            TimePoint now, Millis lease,
                                            std::int64_t limit) override {
-        return Claim(worker, platform, nullptr, now, lease, limit);
+        return ClaimOutboxRows(conn_, worker, platform, nullptr, now, lease, limit);
     }
 
     std::optional<OutboxMessage> ClaimChatOutbox(const std::string& worker,
                                                  const std::string& platform,
                                                  const std::string& chat_id, TimePoint now,
                                                  Millis lease) override {
-        auto claimed = Claim(worker, platform, &chat_id, now, lease, 1);
+        auto claimed = ClaimOutboxRows(conn_, worker, platform, &chat_id, now, lease, 1);
         if (claimed.empty()) return std::nullopt;
         return std::move(claimed.front());
     }
 
     bool MarkSent(std::int64_t id, const std::string& worker, TimePoint now) override {
-        return conn_
-                   .Exec(
-                       "UPDATE outbox SET status = 'sent', sent_at = $3, claimed_by = NULL,"
-                       " claimed_until = NULL WHERE id = $1 AND claimed_by = $2"
-                       " AND status = 'pending'",
-                       {id, worker, ToEpochMillis(now)})
-                   .affected == 1;
+        return MarkOutboxSent(conn_, {id}, worker, now).empty();
+    }
+
+    std::vector<std::int64_t> MarkSentMany(const std::vector<std::int64_t>& ids,
+                                           const std::string& worker, TimePoint now) override {
+        return MarkOutboxSent(conn_, ids, worker, now);
     }
 
     bool MarkRetry(std::int64_t id, const std::string& worker, TimePoint next_attempt_at,
                    const std::string& error) override {
-        return conn_
-                   .Exec(
-                       "UPDATE outbox SET next_attempt_at = $3, last_error = $4,"
-                       " claimed_by = NULL, claimed_until = NULL"
-                       " WHERE id = $1 AND claimed_by = $2 AND status = 'pending'",
-                       {id, worker, ToEpochMillis(next_attempt_at), error})
-                   .affected == 1;
+        return MarkOutboxRetry(conn_, id, worker, next_attempt_at, error);
     }
 
     bool MarkDead(std::int64_t id, const std::string& worker, const std::string& error) override {
-        return conn_
-                   .Exec(
-                       "UPDATE outbox SET status = 'dead', last_error = $3, claimed_by = NULL,"
-                       " claimed_until = NULL"
-                       " WHERE id = $1 AND claimed_by = $2 AND status = 'pending'",
-                       {id, worker, error})
-                   .affected == 1;
+        return MarkOutboxDead(conn_, id, worker, error);
     }
 
     std::vector<OutboxMessage> ListOutbox(OutboxStatus status, std::int64_t limit) override {
-        return MapRows<OutboxMessage>(
-            conn_.Exec(std::string("SELECT ") + kOutboxColumns +
-                           " FROM outbox WHERE status = $1 ORDER BY id LIMIT $2",
-                       {Str(ToString(status)), limit}),
-            OutboxFromRow);
+        return ListOutboxRows(conn_, status, limit);
     }
 
     std::int64_t CountOutbox(OutboxStatus status) override {
-        return conn_.Exec("SELECT COUNT(*) FROM outbox WHERE status = $1", {Str(ToString(status))})
-            .rows.front()
-            .Int(0);
+        return CountOutboxRows(conn_, status);
     }
 
     std::optional<std::string> GetTransportState(const std::string& name) override {
@@ -428,13 +389,7 @@ public:
     }
 
     bool RequeueDead(std::int64_t id, TimePoint now) override {
-        return conn_
-                   .Exec(
-                       "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2,"
-                       " claimed_by = NULL, claimed_until = NULL"
-                       " WHERE id = $1 AND status = 'dead'",
-                       {id, ToEpochMillis(now)})
-                   .affected == 1;
+        return RequeueDeadOutbox(conn_, id, now);
     }
 
     std::vector<core::Row> ExportRows(const std::string& table,
@@ -452,39 +407,6 @@ public:
     }
 
 private:
-    // Claims due messages of `platform` (of one chat when `chat_id` is set).
-    std::vector<OutboxMessage> Claim(const std::string& worker, const std::string& platform,
-                                     const std::string* chat_id, TimePoint now, Millis lease,
-                                     std::int64_t limit) {
-        const std::int64_t now_ms = ToEpochMillis(now);
-        SqlParams params = {now_ms, limit, platform};
-        if (chat_id != nullptr) params.emplace_back(*chat_id);
-        // The chat's oldest pending message, if due and not held by a live claim.
-        const std::string candidates =
-            std::string(
-                "SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.platform = $3") +
-            (chat_id != nullptr ? " AND o.chat_id = $4" : "") +
-            " AND o.next_attempt_at <= $1"
-            " AND (o.claimed_until IS NULL OR o.claimed_until <= $1)"
-            " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.platform = o.platform"
-            " AND e.chat_id = o.chat_id AND e.status = 'pending' AND e.id < o.id)"
-            " ORDER BY o.next_attempt_at, o.id LIMIT $2" +
-            std::string(conn_.SkipLockedSuffix());
-        const SqlResult ids = conn_.Exec(candidates, params);
-        std::vector<OutboxMessage> claimed;
-        for (const SqlRow& row : ids.rows) {
-            // The claim re-checks the lease, so of two racing claimers one wins.
-            const SqlResult r = conn_.Exec(
-                std::string("UPDATE outbox SET claimed_by = $2, claimed_until = $3,"
-                            " attempts = attempts + 1 WHERE id = $1 AND status = 'pending'"
-                            " AND (claimed_until IS NULL OR claimed_until <= $4) RETURNING ") +
-                    kOutboxColumns,
-                {row.Int(0), worker, ToEpochMillis(now + lease), now_ms});
-            if (!r.rows.empty()) claimed.push_back(OutboxFromRow(r.rows.front()));
-        }
-        return claimed;
-    }
-
     std::int64_t NewId(TimePoint now) { return ids_.Next(ToEpochMillis(now)); }
 
     SqlConnection& conn_;

@@ -65,6 +65,44 @@ TEST_CASE_METHOD(OutboxFixture, "an expired claim passes to another worker", "[o
     });
 }
 
+TEST_CASE_METHOD(OutboxFixture, "a batch is marked sent at once, except what another took",
+                 "[outbox]") {
+    store->Write([&](UnitOfWork& u) { u.Enqueue("telegram", "C", "c1", kT0); });
+    const auto claimed = Claim(*store, "w1", kT0 + 1s);
+    REQUIRE(Bodies(claimed) == std::vector<std::string>{"a1", "c1", "b1"});
+    // w1 stalled past its 30 s lease, and w2 took a1 over.
+    const auto taken = Claim(*store, "w2", kT0 + 31s, 1);
+    REQUIRE(Bodies(taken) == std::vector<std::string>{"a1"});
+    const std::int64_t a1 = claimed[0].id, c1 = claimed[1].id, b1 = claimed[2].id;
+    store->Write([&](UnitOfWork& u) {
+        CHECK(u.MarkSentMany({}, "w1", kT0 + 32s).empty());
+        CHECK(u.MarkSentMany({c1, a1, b1, c1}, "w1", kT0 + 32s) == std::vector<std::int64_t>{a1});
+        // Already sent: no longer held by anyone.
+        CHECK(u.MarkSentMany({c1}, "w1", kT0 + 33s) == std::vector<std::int64_t>{c1});
+    });
+    store->Read([&](UnitOfWork& u) {
+        const auto sent = u.ListOutbox(OutboxStatus::kSent, 10);
+        REQUIRE(Bodies(sent) == std::vector<std::string>{"b1", "c1"});
+        CHECK(sent[0].sent_at == kT0 + 32s);
+        CHECK(sent[1].sent_at == kT0 + 32s);
+        CHECK(u.CountOutbox(OutboxStatus::kPending) == 3);  // a1 (w2's), a2, w1
+    });
+    store->Write([&](UnitOfWork& u) { CHECK(u.MarkSentMany({a1}, "w2", kT0 + 34s).empty()); });
+}
+
+TEST_CASE_METHOD(StoreFixture, "a large batch is claimed and marked sent whole", "[outbox]") {
+    constexpr int kChats = 1200;  // more ids than one statement takes
+    store->Write([&](UnitOfWork& u) {
+        for (int i = 0; i < kChats; ++i) u.Enqueue("telegram", std::to_string(i), "m", kT0);
+    });
+    const auto claimed = Claim(*store, "w", kT0, kChats);
+    REQUIRE(claimed.size() == kChats);
+    std::vector<std::int64_t> ids;
+    for (const auto& m : claimed) ids.push_back(m.id);
+    store->Write([&](UnitOfWork& u) { CHECK(u.MarkSentMany(ids, "w", kT0).empty()); });
+    CHECK(store->Read([](UnitOfWork& u) { return u.CountOutbox(OutboxStatus::kSent); }) == kChats);
+}
+
 TEST_CASE_METHOD(OutboxFixture, "retries wait, and dead messages stop the line no more",
                  "[outbox]") {
     const auto claimed = Claim(*store, "w1", kT0 + 1s, 1);

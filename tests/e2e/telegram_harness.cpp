@@ -85,26 +85,36 @@ std::string PressUpdate(std::int64_t user, const FakeBotApi::Message& m, const s
 
 }  // namespace
 
-std::string User::Press(const std::string& label) {
+std::optional<std::string> User::TryPress(const std::string& label) const {
     const auto messages = Messages();
     for (auto m = messages.rbegin(); m != messages.rend(); ++m) {
         for (const auto& b : m->buttons) {
             if (b.label.find(label) != std::string::npos) return PressUpdate(id_, *m, b.data);
         }
     }
-    FAIL("no button '" << label << "' in the chat; last message: " << LastText());
-    return {};
+    return std::nullopt;
 }
 
-std::string User::PressNth(std::size_t index) {
+std::optional<std::string> User::TryPressNth(std::size_t index) const {
     const auto messages = Messages();
     for (auto m = messages.rbegin(); m != messages.rend(); ++m) {
         if (m->buttons.empty()) continue;
-        REQUIRE(index < m->buttons.size());
+        if (index >= m->buttons.size()) return std::nullopt;
         return PressUpdate(id_, *m, m->buttons[index].data);
     }
-    FAIL("no keyboard in the chat; last message: " << LastText());
-    return {};
+    return std::nullopt;
+}
+
+std::string User::Press(const std::string& label) {
+    auto update = TryPress(label);
+    if (!update) FAIL("no button '" << label << "' in the chat; last message: " << LastText());
+    return *update;
+}
+
+std::string User::PressNth(std::size_t index) {
+    auto update = TryPressNth(index);
+    if (!update) FAIL("no keyboard with button " << index << "; last message: " << LastText());
+    return *update;
 }
 
 bool User::WaitFor(const std::string& text) {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,10 @@ public:
     std::string Text(const std::string& text);
     std::string Press(const std::string& label);
     std::string PressNth(std::size_t index);  // the newest keyboard's index-th button
+    // Press / PressNth without failing the test (safe on any thread): nullopt
+    // if there is no such button.
+    std::optional<std::string> TryPress(const std::string& label) const;
+    std::optional<std::string> TryPressNth(std::size_t index) const;
 
     // Waits until a message in the chat (as edited so far) contains `text`.
     bool WaitFor(const std::string& text);

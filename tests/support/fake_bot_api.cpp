@@ -109,6 +109,12 @@ std::size_t FakeBotApi::MessagesSent() const {
     return sent_;
 }
 
+std::size_t FakeBotApi::Calls(const std::string& method) const {
+    const std::lock_guard lock(mutex_);
+    const auto found = calls_.find(method);
+    return found == calls_.end() ? 0 : found->second;
+}
+
 std::size_t FakeBotApi::CallbacksAnswered() const {
     const std::lock_guard lock(mutex_);
     return callbacks_;
@@ -171,6 +177,7 @@ http::Response FakeBotApi::Apply(const std::string& method, const std::string& b
     const json request = json::parse(body, nullptr, false);
     if (request.is_discarded()) return Error(400, "Bad Request: invalid JSON");
     std::unique_lock lock(mutex_);
+    ++calls_[method];
     if (token_rejected_) return Error(401, "Unauthorized");
     if (method == "getMe") {
         return Ok({{"id", 1}, {"is_bot", true}, {"first_name", "Fake"}, {"username", "fake_bot"}});

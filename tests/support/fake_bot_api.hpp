@@ -75,6 +75,8 @@ public:
     // Messages in the chat in order of sending; edits replace text/buttons in place.
     std::vector<Message> Chat(std::int64_t chat_id) const;
     std::size_t MessagesSent() const;  // sendMessage calls applied, all chats
+    // Calls of `method` received, applied or not (a resent edit counts too).
+    std::size_t Calls(const std::string& method) const;
     std::size_t CallbacksAnswered() const;
     // answerCallbackQuery calls for this callback_query id.
     std::size_t TimesAnswered(const std::string& callback_query_id) const;
@@ -99,6 +101,7 @@ private:
     std::map<std::int64_t, std::vector<Message>> chats_;
     std::int64_t next_message_id_ = 1;
     std::size_t sent_ = 0;
+    std::map<std::string, std::size_t> calls_;
     std::size_t callbacks_ = 0;
     std::vector<std::string> answered_;  // callback_query ids, in order
     std::size_t failures_ = 0;

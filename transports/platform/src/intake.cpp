@@ -28,7 +28,7 @@ core::HandleResult Intake::Handle(const core::Inbound& in) {
                         {{"chat", in.chat_id}});
         core::CountUpdate(metrics_, in.platform, blocked ? "blocked" : "unblocked", seconds);
     }
-    if (!result.duplicate && !result.replies.empty() && committed_) committed_();
+    if (!result.duplicate && !result.replies.empty() && committed_) committed_(in.platform);
     return result;
 }
 

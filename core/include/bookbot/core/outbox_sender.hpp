@@ -37,8 +37,9 @@ struct SendOutcome {
 
 // A platform's outbound side, as the outbox dispatcher sees it. `message.body`
 // is what the engine enqueued: an EncodeReply() string. Implementations must
-// not throw for delivery failures (they are outcomes); they are called from
-// one dispatcher thread at a time per instance.
+// not throw for delivery failures (they are outcomes), and must be
+// thread-safe: a dispatcher sends a batch's messages (each to another chat)
+// in parallel. Each call should be bounded by a timeout of its own.
 class OutboxSender {
 public:
     virtual ~OutboxSender() = default;

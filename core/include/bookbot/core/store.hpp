@@ -104,9 +104,18 @@ public:
                                                          const std::string& platform,
                                                          const std::string& chat_id, TimePoint now,
                                                          Millis lease) = 0;
+    // ClaimOutbox claims its whole batch with one statement (a round trip, not
+    // one per message), and attempts counts the claim.
+    //
     // Outcome of a claimed message; each returns false if `worker` no longer
     // holds the claim (it ran out and someone else took it).
     virtual bool MarkSent(std::int64_t id, const std::string& worker, TimePoint now) = 0;
+    // MarkSent for a whole batch in one statement (per 500 ids): each message of
+    // `ids` that `worker` still holds becomes sent at `now`. Returns the ids it
+    // no longer held, in ascending order; those rows are left as they are.
+    // Duplicates in `ids` count once; an empty `ids` does nothing.
+    virtual std::vector<std::int64_t> MarkSentMany(const std::vector<std::int64_t>& ids,
+                                                   const std::string& worker, TimePoint now) = 0;
     virtual bool MarkRetry(std::int64_t id, const std::string& worker, TimePoint next_attempt_at,
                            const std::string& error) = 0;
     virtual bool MarkDead(std::int64_t id, const std::string& worker, const std::string& error) = 0;

@@ -14,9 +14,11 @@ namespace bookbot::transports {
 // between a transport and the engine. Thread-safe; holds no state of its own.
 class Intake {
 public:
-    // `committed` is called after a unit put new replies in the outbox (the
-    // runtime wakes the dispatchers); `metrics` may be null.
-    Intake(core::Engine& engine, core::Metrics* metrics, std::function<void()> committed)
+    // `committed` is called with the inbound's platform after a unit put new
+    // replies in the outbox (the runtime wakes a dispatcher of that
+    // platform); `metrics` may be null.
+    using Committed = std::function<void(std::string_view platform)>;
+    Intake(core::Engine& engine, core::Metrics* metrics, Committed committed)
         : engine_(engine), metrics_(metrics), committed_(std::move(committed)) {}
 
     // One update as ONE unit of work (core::Engine::Handle): a message runs
@@ -36,7 +38,7 @@ public:
 private:
     core::Engine& engine_;
     core::Metrics* metrics_;
-    std::function<void()> committed_;
+    Committed committed_;
 };
 
 }  // namespace bookbot::transports

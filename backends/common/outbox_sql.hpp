@@ -1,0 +1,40 @@
+#pragma once
+
+// The SQL of the store's outbox (UnitOfWork::Enqueue … RequeueDead), written
+// once for both backends. Claims and outcomes are set-at-a-time statements, so
+// a dispatcher's batch costs one statement to claim and one to record "sent".
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bookbot/core/records.hpp"
+#include "sql_connection.hpp"
+
+namespace bookbot::backends {
+
+void InsertOutbox(SqlConnection& conn, std::int64_t id, const std::string& platform,
+                  const std::string& chat_id, const std::string& body, core::TimePoint now);
+
+// Claims up to `limit` due messages of `platform` (of one chat when `chat_id`
+// is set), each the oldest pending message of its chat, in one statement.
+// Returned in (next_attempt_at, id) order.
+std::vector<core::OutboxMessage> ClaimOutboxRows(SqlConnection& conn, const std::string& worker,
+                                                 const std::string& platform,
+                                                 const std::string* chat_id, core::TimePoint now,
+                                                 core::Millis lease, std::int64_t limit);
+
+// UnitOfWork::MarkSentMany: the ids of `ids` that `worker` no longer held.
+std::vector<std::int64_t> MarkOutboxSent(SqlConnection& conn, const std::vector<std::int64_t>& ids,
+                                         const std::string& worker, core::TimePoint now);
+bool MarkOutboxRetry(SqlConnection& conn, std::int64_t id, const std::string& worker,
+                     core::TimePoint next_attempt_at, const std::string& error);
+bool MarkOutboxDead(SqlConnection& conn, std::int64_t id, const std::string& worker,
+                    const std::string& error);
+std::vector<core::OutboxMessage> ListOutboxRows(SqlConnection& conn, core::OutboxStatus status,
+                                                std::int64_t limit);
+std::int64_t CountOutboxRows(SqlConnection& conn, core::OutboxStatus status);
+bool RequeueDeadOutbox(SqlConnection& conn, std::int64_t id, core::TimePoint now);
+
+}  // namespace bookbot::backends
