@@ -1,5 +1,6 @@
 #include "bookbot/backends/database_url.hpp"
 
+#include <algorithm>
 #include <regex>
 #include <string>
 
@@ -42,6 +43,29 @@ DatabaseUrl::Backend PostgresChecked(std::string_view url, std::string_view rest
     return DatabaseUrl::Backend::kPostgres;
 }
 
+// The options of a sqlite:// URL: `synchronous=full|normal` and nothing
+// else, so a misspelt option is an error rather than silently ignored.
+DatabaseUrl::Synchronous SqliteSynchronous(std::string_view url, std::string_view query) {
+    DatabaseUrl::Synchronous mode = DatabaseUrl::Synchronous::kFull;
+    while (!query.empty()) {
+        const std::size_t amp = std::min(query.find('&'), query.size());
+        const std::string_view option = query.substr(0, amp);
+        query.remove_prefix(std::min(amp + 1, query.size()));
+        if (option == "synchronous=full") {
+            mode = DatabaseUrl::Synchronous::kFull;
+        } else if (option == "synchronous=normal") {
+            mode = DatabaseUrl::Synchronous::kNormal;
+        } else {
+            throw StorageError(StorageError::Kind::kInvalid,
+                               "unknown option '" + std::string(option) + "' in database URL '" +
+                                   RedactUrl(url) +
+                                   "': SQLite takes only synchronous=full (the default) or "
+                                   "synchronous=normal");
+        }
+    }
+    return mode;
+}
+
 }  // namespace
 
 std::string RedactUrl(std::string_view url) {
@@ -69,8 +93,11 @@ DatabaseUrl DatabaseUrl::Parse(std::string_view url) {
     if (url.empty()) Invalid("empty URL", url);
     if (StartsWith(url, "sqlite://")) {
         std::string path(url.substr(9));
+        if (const auto query = path.find('?'); query != std::string::npos) {
+            parsed.synchronous_ = SqliteSynchronous(url, path.substr(query + 1));
+            path.resize(query);
+        }
         if (path.empty() || path == "/") Invalid("no file path", url);
-        if (path.find('?') != std::string::npos) Invalid("options are not supported", url);
         if (path.back() == '/') Invalid("the path names a directory, not a file", url);
         parsed.backend_ = Backend::kSqlite;
         parsed.target_ = std::move(path);

@@ -18,19 +18,24 @@ namespace bookbot::backends {
 using SqlValue = std::variant<std::nullptr_t, std::int64_t, std::string>;
 using SqlParams = std::vector<SqlValue>;
 
-// One result row; every value as text (NULL as nullopt), as both drivers can
-// produce it. The accessors throw StorageError kInternal on a type surprise.
+// One result row of typed values, as the driver delivered them: integer
+// columns as int64 (no text round trip), text as text, NULL as nullptr. The
+// accessors throw StorageError kInternal on a type surprise (Text of an
+// integer, a NULL where a value is required); Int also takes an integer
+// written as text (what an untyped expression may yield).
 class SqlRow {
 public:
-    explicit SqlRow(std::vector<std::optional<std::string>> values) : values_(std::move(values)) {}
+    explicit SqlRow(std::vector<SqlValue> values) : values_(std::move(values)) {}
 
-    bool IsNull(std::size_t i) const { return !values_.at(i).has_value(); }
+    bool IsNull(std::size_t i) const {
+        return std::holds_alternative<std::nullptr_t>(values_.at(i));
+    }
     const std::string& Text(std::size_t i) const;
     std::int64_t Int(std::size_t i) const;
     std::optional<std::int64_t> OptionalInt(std::size_t i) const;
 
 private:
-    std::vector<std::optional<std::string>> values_;
+    std::vector<SqlValue> values_;
 };
 
 struct SqlResult {
@@ -65,6 +70,9 @@ public:
     // The one dialect difference in the store's queries: what to append to a
     // SELECT that claims rows so concurrent claimers skip them.
     virtual std::string_view SkipLockedSuffix() const = 0;
+
+    // The commit durability setting in force (see Store::Durability).
+    virtual std::string Durability() = 0;
 
     // Tables, columns and indexes as backend-neutral lines (see Store).
     virtual std::vector<std::string> DescribeSchema() = 0;

@@ -7,12 +7,16 @@ namespace bookbot::backends {
 using core::StorageError;
 
 const std::string& SqlRow::Text(std::size_t i) const {
-    const auto& v = values_.at(i);
-    if (!v) throw StorageError(StorageError::Kind::kInternal, "unexpected NULL in a result");
-    return *v;
+    const SqlValue& v = values_.at(i);
+    if (const auto* text = std::get_if<std::string>(&v)) return *text;
+    throw StorageError(
+        StorageError::Kind::kInternal,
+        IsNull(i) ? "unexpected NULL in a result" : "expected text in a result, got an integer");
 }
 
 std::int64_t SqlRow::Int(std::size_t i) const {
+    const SqlValue& v = values_.at(i);
+    if (const auto* value = std::get_if<std::int64_t>(&v)) return *value;
     const std::string& text = Text(i);
     std::int64_t value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);

@@ -1,15 +1,19 @@
 #include "sql_store.hpp"
 
+#include <algorithm>
+#include <optional>
+
 #include "data_tables.hpp"
 #include "migrator.hpp"
 
 namespace bookbot::backends {
 
 SqlStore::SqlStore(std::string backend_name, std::string redacted_url,
-                   std::unique_ptr<ConnectionPool> pool)
+                   std::unique_ptr<ConnectionPool> pool, int max_batch)
     : backend_name_(std::move(backend_name)),
       redacted_url_(std::move(redacted_url)),
-      pool_(std::move(pool)) {}
+      pool_(std::move(pool)),
+      max_batch_(std::max(1, max_batch)) {}
 
 ConnectionPool::Lease SqlStore::BeginUnit(Access access) {
     // An idle connection the server dropped (a restart, an idle timeout)
@@ -30,6 +34,14 @@ ConnectionPool::Lease SqlStore::BeginUnit(Access access) {
 }
 
 void SqlStore::Run(Access access, const std::function<void(core::UnitOfWork&)>& work) {
+    if (access == Access::kWrite && max_batch_ > 1) {
+        RunBatched(work);
+    } else {
+        RunAlone(access, work);
+    }
+}
+
+void SqlStore::RunAlone(Access access, const std::function<void(core::UnitOfWork&)>& work) {
     ConnectionPool::Lease conn = BeginUnit(access);
     try {
         const auto unit = MakeSqlUnitOfWork(*conn, ids_);
@@ -38,6 +50,61 @@ void SqlStore::Run(Access access, const std::function<void(core::UnitOfWork&)>& 
     } catch (...) {
         conn->Rollback();
         throw;
+    }
+}
+
+// Leader/follower, as LevelDB's writers queue: every writer queues itself and
+// waits; the one at the front runs a batch from the front of the queue, then
+// wakes the batch's writers and hands the lead to the next in line.
+void SqlStore::RunBatched(const std::function<void(core::UnitOfWork&)>& work) {
+    Writer self;
+    self.work = &work;
+    std::unique_lock lock(writers_mutex_);
+    writers_.push_back(&self);
+    self.wake.wait(lock, [&] { return self.done || writers_.front() == &self; });
+    if (!self.done) {
+        const std::size_t size = std::min<std::size_t>(writers_.size(), max_batch_);
+        const std::vector<Writer*> batch(writers_.begin(),
+                                         writers_.begin() + static_cast<std::ptrdiff_t>(size));
+        lock.unlock();
+        RunBatch(batch);  // never throws: outcomes go to the writers
+        lock.lock();
+        for (Writer* writer : batch) {
+            writers_.pop_front();
+            writer->done = true;
+            if (writer != &self) writer->wake.notify_one();
+        }
+        if (!writers_.empty()) writers_.front()->wake.notify_one();
+    }
+    lock.unlock();
+    if (self.error) std::rethrow_exception(self.error);
+}
+
+void SqlStore::RunBatch(const std::vector<Writer*>& batch) {
+    std::optional<ConnectionPool::Lease> conn;
+    try {
+        conn.emplace(BeginUnit(Access::kWrite));
+        const auto unit = MakeSqlUnitOfWork(**conn, ids_);
+        for (Writer* writer : batch) {
+            (*conn)->Exec("SAVEPOINT unit");
+            try {
+                (*writer->work)(*unit);
+            } catch (...) {
+                writer->error = std::current_exception();
+                // Undoes this unit alone (and any savepoint it left open).
+                (*conn)->Exec("ROLLBACK TO SAVEPOINT unit");
+            }
+            (*conn)->Exec("RELEASE SAVEPOINT unit");
+        }
+        (*conn)->Commit();
+    } catch (...) {
+        // Nothing of the batch is committed: every unit that had not failed
+        // on its own gets this failure.
+        if (conn) (*conn)->Rollback();
+        const std::exception_ptr failure = std::current_exception();
+        for (Writer* writer : batch) {
+            if (!writer->error) writer->error = failure;
+        }
     }
 }
 
@@ -54,6 +121,11 @@ core::MigrationStatus SqlStore::GetMigrationStatus() {
 std::vector<std::string> SqlStore::DescribeSchema() {
     ConnectionPool::Lease conn = pool_->Acquire();
     return conn->DescribeSchema();
+}
+
+std::string SqlStore::Durability() {
+    ConnectionPool::Lease conn = pool_->Acquire();
+    return conn->Durability();
 }
 
 std::vector<core::TableSpec> SqlStore::DataTables() const { return backends::DataTables(); }

@@ -242,33 +242,33 @@ public:
 
     std::optional<std::int64_t> InsertBooking(const Booking& b, const std::vector<TimePoint>& cells,
                                               TimePoint now) override {
+        const auto placed = InsertBookingOnFirstFree(b, {b.resource}, cells, now);
+        if (!placed) return std::nullopt;
+        return placed->id;
+    }
+
+    std::optional<core::PlacedBooking> InsertBookingOnFirstFree(const Booking& b,
+                                                                const std::vector<int>& resources,
+                                                                const std::vector<TimePoint>& cells,
+                                                                TimePoint now) override {
         if (cells.empty() || b.ends_at <= b.starts_at) {
             throw StorageError(StorageError::Kind::kInvalid,
                                "a booking needs an end after its start and at least one cell");
         }
-        const std::int64_t id = NewId(now);
-        const std::int64_t now_ms = ToEpochMillis(now);
-        conn_.Exec(
-            "INSERT INTO bookings (id, platform, user_id, chat_id, service_id, resource,"
-            " starts_at, ends_at, status, created_at, updated_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'confirmed', $9, $9)",
-            {id, b.customer.platform, b.customer.user_id, b.chat_id, b.service_id,
-             std::int64_t{b.resource}, ToEpochMillis(b.starts_at), ToEpochMillis(b.ends_at),
-             now_ms});
-        for (const TimePoint cell : cells) {
-            // DO NOTHING rather than an error: on PostgreSQL an error would
-            // abort the whole unit, and the caller wants to offer other times.
-            const SqlResult r = conn_.Exec(
-                "INSERT INTO booking_cells (resource, cell_start, booking_id)"
-                " VALUES ($1, $2, $3) ON CONFLICT (resource, cell_start) DO NOTHING",
-                {std::int64_t{b.resource}, ToEpochMillis(cell), id});
-            if (r.affected != 1) {
-                conn_.Exec("DELETE FROM booking_cells WHERE booking_id = $1", {id});
-                conn_.Exec("DELETE FROM bookings WHERE id = $1", {id});
-                return std::nullopt;
+        for (const int resource : resources) {
+            // A savepoint per try: a lost cell undoes this try alone (the
+            // booking row and any cells already taken), and the unit goes on.
+            // (A throw leaves the savepoint open: the store rolls the whole unit back.)
+            conn_.Exec("SAVEPOINT place_booking");
+            const std::int64_t id = NewId(now);
+            if (TryPlace(b, resource, cells, id, now)) {
+                conn_.Exec("RELEASE SAVEPOINT place_booking");
+                return core::PlacedBooking{id, resource};
             }
+            conn_.Exec("ROLLBACK TO SAVEPOINT place_booking");
+            conn_.Exec("RELEASE SAVEPOINT place_booking");
         }
-        return id;
+        return std::nullopt;
     }
 
     bool CancelBooking(std::int64_t booking_id, TimePoint now) override {
@@ -316,6 +316,27 @@ public:
                 return core::OccupiedCell{static_cast<int>(row.Int(0)), FromMs(row.Int(1)),
                                           row.Int(2)};
             });
+    }
+
+    std::vector<std::int64_t> CountOccupiedCells(
+        const std::vector<std::pair<TimePoint, TimePoint>>& ranges) override {
+        if (ranges.empty()) return {};
+        // One COUNT per range, tagged with its position: one round trip.
+        std::string sql;
+        SqlParams params;
+        params.reserve(ranges.size() * 2);
+        for (std::size_t i = 0; i < ranges.size(); ++i) {
+            sql += (i == 0 ? "" : " UNION ALL ") + std::string("SELECT ") + std::to_string(i) +
+                   ", COUNT(*) FROM booking_cells WHERE cell_start >= $" +
+                   std::to_string(2 * i + 1) + " AND cell_start < $" + std::to_string(2 * i + 2);
+            params.emplace_back(ToEpochMillis(ranges[i].first));
+            params.emplace_back(ToEpochMillis(ranges[i].second));
+        }
+        std::vector<std::int64_t> counts(ranges.size(), 0);
+        for (const SqlRow& row : conn_.Exec(sql, params).rows) {
+            counts.at(static_cast<std::size_t>(row.Int(0))) = row.Int(1);
+        }
+        return counts;
     }
 
     std::int64_t Enqueue(const std::string& platform, const std::string& chat_id,
@@ -407,6 +428,30 @@ public:
     }
 
 private:
+    // Inserts the booking row on `resource` and all its cells; false if a
+    // cell was occupied (some rows may then be written: the caller undoes
+    // them). DO NOTHING rather than an error, so no error aborts the unit.
+    bool TryPlace(const Booking& b, int resource, const std::vector<TimePoint>& cells,
+                  std::int64_t id, TimePoint now) {
+        conn_.Exec(
+            "INSERT INTO bookings (id, platform, user_id, chat_id, service_id, resource,"
+            " starts_at, ends_at, status, created_at, updated_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'confirmed', $9, $9)",
+            {id, b.customer.platform, b.customer.user_id, b.chat_id, b.service_id,
+             std::int64_t{resource}, ToEpochMillis(b.starts_at), ToEpochMillis(b.ends_at),
+             ToEpochMillis(now)});
+        // One statement for all cells: ($1, $3, $2), ($1, $4, $2), ...
+        std::string sql = "INSERT INTO booking_cells (resource, cell_start, booking_id) VALUES ";
+        SqlParams params = {std::int64_t{resource}, id};
+        params.reserve(cells.size() + 2);
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            sql += (i == 0 ? "($1, $" : ", ($1, $") + std::to_string(i + 3) + ", $2)";
+            params.emplace_back(ToEpochMillis(cells[i]));
+        }
+        sql += " ON CONFLICT (resource, cell_start) DO NOTHING";
+        return conn_.Exec(sql, params).affected == static_cast<std::int64_t>(cells.size());
+    }
+
     std::int64_t NewId(TimePoint now) { return ids_.Next(ToEpochMillis(now)); }
 
     SqlConnection& conn_;

@@ -16,6 +16,11 @@ using Kind = StorageError::Kind;
 // Any number, the same in every bookbot: the key of the migration lock.
 constexpr std::int64_t kMigrationLockKey = 0x626f6f6b626f74;  // "bookbot"
 
+// PostgreSQL's type oids of the integer types (pg_type.h; fixed forever).
+constexpr pqxx::oid kInt8Oid = 20;
+constexpr pqxx::oid kInt2Oid = 21;
+constexpr pqxx::oid kInt4Oid = 23;
+
 // The one place libpqxx's errors become StorageError.
 [[noreturn]] void Translate(const std::exception& e, bool& healthy) {
     // libpq's messages span lines; an error is one log line.
@@ -86,12 +91,21 @@ public:
             SqlResult result;
             result.affected = static_cast<std::int64_t>(r.affected_rows());
             result.rows.reserve(r.size());
+            // Integer columns (by type oid) are read as int64, the rest as text.
+            std::vector<bool> integer(static_cast<std::size_t>(r.columns()));
+            for (pqxx::row::size_type c = 0; c < r.columns(); ++c) {
+                const pqxx::oid type = r.column_type(c);
+                integer[c] = type == kInt8Oid || type == kInt4Oid || type == kInt2Oid;
+            }
             for (const auto& row : r) {
-                std::vector<std::optional<std::string>> fields;
+                std::vector<SqlValue> fields;
                 fields.reserve(row.size());
-                for (const auto& f : row) {
+                for (pqxx::row::size_type c = 0; c < row.size(); ++c) {
+                    const pqxx::field f = row[c];
                     if (f.is_null()) {
-                        fields.emplace_back();
+                        fields.emplace_back(nullptr);
+                    } else if (integer[c]) {
+                        fields.emplace_back(f.as<std::int64_t>());
                     } else {
                         fields.emplace_back(std::string(f.c_str(), f.size()));
                     }
@@ -144,6 +158,10 @@ public:
     }
 
     std::string_view SkipLockedSuffix() const override { return " FOR UPDATE SKIP LOCKED"; }
+
+    std::string Durability() override {
+        return "synchronous_commit=" + Exec("SHOW synchronous_commit", {}).rows.at(0).Text(0);
+    }
 
     std::vector<std::string> DescribeSchema() override {
         std::vector<std::string> lines;

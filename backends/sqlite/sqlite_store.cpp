@@ -70,7 +70,8 @@ std::string MapPlaceholders(std::string_view sql) {
 
 class SqliteConnection final : public SqlConnection {
 public:
-    SqliteConnection(const std::string& path, std::shared_ptr<std::timed_mutex> write_lock,
+    SqliteConnection(const std::string& path, DatabaseUrl::Synchronous synchronous,
+                     std::shared_ptr<std::timed_mutex> write_lock,
                      std::chrono::milliseconds timeout)
         : write_lock_(std::move(write_lock)), timeout_(timeout) {
         // Opened now, it would be read-only for good.
@@ -80,7 +81,11 @@ public:
                                                      SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
                                                      static_cast<int>(timeout.count()));
             db_->exec("PRAGMA journal_mode = WAL");
-            db_->exec("PRAGMA synchronous = NORMAL");
+            // FULL: a commit is on the disk before it returns (in WAL mode
+            // NORMAL may lose the last commits on power loss).
+            db_->exec(synchronous == DatabaseUrl::Synchronous::kNormal
+                          ? "PRAGMA synchronous = NORMAL"
+                          : "PRAGMA synchronous = FULL");
             db_->exec("PRAGMA foreign_keys = ON");
         });
     }
@@ -96,16 +101,9 @@ public:
             SqlResult result;
             const int columns = stmt.getColumnCount();
             while (stmt.executeStep()) {
-                std::vector<std::optional<std::string>> values;
+                std::vector<SqlValue> values;
                 values.reserve(columns);
-                for (int c = 0; c < columns; ++c) {
-                    const SQLite::Column col = stmt.getColumn(c);
-                    if (col.isNull()) {
-                        values.emplace_back();
-                    } else {
-                        values.emplace_back(col.getString());
-                    }
-                }
+                for (int c = 0; c < columns; ++c) values.push_back(ColumnValue(stmt, c));
                 result.rows.emplace_back(std::move(values));
             }
             stmt.reset();
@@ -161,6 +159,13 @@ public:
     void LockForMigrations() override {}  // BEGIN IMMEDIATE already excludes other writers.
 
     std::string_view SkipLockedSuffix() const override { return ""; }
+
+    std::string Durability() override {
+        static constexpr const char* kNames[] = {"off", "normal", "full", "extra"};
+        const std::int64_t level = Exec("PRAGMA synchronous", {}).rows.at(0).Int(0);
+        return std::string("synchronous=") +
+               (level >= 0 && level <= 3 ? kNames[level] : std::to_string(level).c_str());
+    }
 
     std::vector<std::string> DescribeSchema() override {
         std::vector<std::string> lines;
@@ -222,6 +227,21 @@ private:
         }
     }
 
+    // The value as stored: integers stay integers (no text round trip).
+    static SqlValue ColumnValue(const SQLite::Statement& stmt, int index) {
+        const SQLite::Column col = stmt.getColumn(index);
+        switch (col.getType()) {
+            case SQLITE_NULL:
+                return nullptr;
+            case SQLITE_INTEGER:
+                return static_cast<std::int64_t>(col.getInt64());
+            default: {
+                const char* text = col.getText();  // before getBytes(), as SQLite asks
+                return std::string(text, static_cast<std::size_t>(col.getBytes()));
+            }
+        }
+    }
+
     static void Bind(SQLite::Statement& stmt, int index, const SqlValue& value) {
         if (const auto* i = std::get_if<std::int64_t>(&value)) {
             stmt.bind(index, *i);
@@ -273,13 +293,14 @@ std::unique_ptr<core::Store> OpenSqliteStore(const DatabaseUrl& url, const Store
     const std::chrono::milliseconds timeout = std::chrono::seconds(options.timeout_seconds);
     auto write_lock = std::make_shared<std::timed_mutex>();
     auto pool = std::make_unique<ConnectionPool>(
-        [path = url.target(), write_lock, timeout] {
-            return std::make_unique<SqliteConnection>(path, write_lock, timeout);
+        [path = url.target(), synchronous = url.synchronous(), write_lock, timeout] {
+            return std::make_unique<SqliteConnection>(path, synchronous, write_lock, timeout);
         },
         options.pool_size, timeout);
     // Open one connection now, so a bad file fails here and not on first use.
     { ConnectionPool::Lease probe = pool->Acquire(); }
-    return std::make_unique<SqlStore>("sqlite", url.redacted(), std::move(pool));
+    return std::make_unique<SqlStore>("sqlite", url.redacted(), std::move(pool),
+                                      options.max_write_batch);
 }
 
 }  // namespace bookbot::backends

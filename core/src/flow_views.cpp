@@ -30,20 +30,77 @@ void AddGrid(Reply& reply, std::vector<Button> buttons, std::size_t per_row) {
 
 }  // namespace
 
-Occupancy FlowViews::LoadOccupancy(std::optional<LocalDate> day) {
+Occupancy FlowViews::LoadOccupancy(LocalDate day) {
     UtcInterval window = BookingWindow(b_.rules, now_);
-    if (day) {
-        // A slot starts on its day and lasts at most a day (the configuration's bound).
-        const TimePoint start = StartOfLocalDay(b_.rules.time_zone, *day);
-        window.begin = std::max(window.begin, start);
-        window.end = std::min(window.end, start + std::chrono::hours(48));
-    }
+    // A slot starts on its day and lasts at most a day (the configuration's
+    // bound); a cell that starts one step before the day can overlap it.
+    const TimePoint start = StartOfLocalDay(b_.rules.time_zone, day);
+    window.begin = std::max(window.begin, start - b_.rules.slot_step);
+    window.end = std::min(window.end, start + std::chrono::hours(48));
     Occupancy occupancy;
     if (window.end <= window.begin) return occupancy;
     for (const auto& cell : unit_.OccupiedCells(window.begin, window.end)) {
         occupancy.Add(cell.resource, cell.cell_start);
     }
     return occupancy;
+}
+
+namespace {
+
+// A day's slots (free of bookings) seen as a count: `apart` of them hold cells
+// at least one step apart from each other, so no single occupied cell touches
+// two of them, and every cell that can touch any lies in `cells`.
+struct DayDemand {
+    LocalDate date;
+    std::int64_t apart = 0;
+    std::pair<TimePoint, TimePoint> cells;
+};
+
+std::optional<DayDemand> DemandOf(const ScheduleRules& rules, std::chrono::minutes duration,
+                                  LocalDate date, TimePoint now) {
+    const std::vector<Slot> slots = FreeSlots(rules, duration, date, now, Occupancy{});
+    if (slots.empty()) return std::nullopt;
+    const auto cell_count =
+        (duration + rules.slot_step - std::chrono::minutes{1}) / rules.slot_step;
+    const auto held = cell_count * rules.slot_step;  // what the cells of one slot span
+    DayDemand demand{date, 0, {slots.front().start - rules.slot_step, slots.front().start}};
+    std::optional<TimePoint> next_apart;
+    for (const Slot& slot : slots) {
+        demand.cells.second = std::max(demand.cells.second, slot.start + held);
+        if (!next_apart || slot.start >= *next_apart) {
+            ++demand.apart;
+            next_apart = slot.start + held + rules.slot_step;
+        }
+    }
+    return demand;
+}
+
+}  // namespace
+
+std::vector<LocalDate> FlowViews::FreeDays(const Service& service) {
+    const LocalDate today = LocalDateAt(b_.rules.time_zone, now_);
+    std::vector<DayDemand> days;
+    for (int offset = 0; offset < b_.rules.horizon_days; ++offset) {
+        if (auto demand = DemandOf(b_.rules, service.duration, AddDays(today, offset), now_)) {
+            days.push_back(*demand);
+        }
+    }
+    std::vector<std::pair<TimePoint, TimePoint>> ranges;
+    ranges.reserve(days.size());
+    for (const DayDemand& day : days) ranges.push_back(day.cells);
+    const std::vector<std::int64_t> occupied = unit_.CountOccupiedCells(ranges);
+    std::vector<LocalDate> free;
+    for (std::size_t i = 0; i < days.size(); ++i) {
+        // Blocking every slot takes an occupied cell per resource in each of
+        // the `apart` slots: fewer occupied cells than that leave one free.
+        const bool surely_free = occupied[i] < days[i].apart * b_.rules.resources;
+        if (surely_free ||
+            !FreeSlots(b_.rules, service.duration, days[i].date, now_, LoadOccupancy(days[i].date))
+                 .empty()) {
+            free.push_back(days[i].date);
+        }
+    }
+    return free;
 }
 
 std::string FlowViews::DayLabel(LocalDate date) const {
@@ -73,6 +130,17 @@ std::optional<Slot> FlowViews::FindFreeSlot(const Service& service, TimePoint st
         if (slot.start == start) return slot;
     }
     return std::nullopt;
+}
+
+std::vector<int> FlowViews::FreeResourcesAt(const Service& service, TimePoint start) {
+    const LocalDate date = LocalDateAt(b_.rules.time_zone, start);
+    const Occupancy occupancy = LoadOccupancy(date);
+    for (const Slot& slot : FreeSlots(b_.rules, service.duration, date, now_, occupancy)) {
+        if (slot.start == start) {
+            return FreeResources(b_.rules, start, service.duration, occupancy);
+        }
+    }
+    return {};
 }
 
 template <typename T>
@@ -105,7 +173,7 @@ Reply FlowViews::Render(Session& s) {
         AddGrid(r, std::move(buttons), 1);
         AddNav(r, page, true);
     } else if (step == "day" && service) {
-        const auto days = DaysWithFreeSlots(b_.rules, service->duration, now_, LoadOccupancy());
+        const auto days = FreeDays(*service);
         r.text = b_.Text(days.empty() ? "no_days" : "pick_day", {{"service", service->name}});
         const auto page = Page(days, PageOf(s), kDaysPerPage);
         std::vector<Button> buttons;

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bookbot/core/business.hpp"
 #include "bookbot/core/messages.hpp"
@@ -21,13 +22,20 @@ public:
     Reply Render(Session& session);
     // The free slot of `service` starting exactly at `start`, if any.
     std::optional<Slot> FindFreeSlot(const Service& service, TimePoint start);
+    // Every resource a booking of `service` starting exactly at `start` could
+    // take now (lowest first), read afresh; empty if `start` is not a free slot.
+    std::vector<int> FreeResourcesAt(const Service& service, TimePoint start);
     // {service}, {day}, {time} of a booking, for texts.
     std::map<std::string, std::string> Describe(const Booking& booking) const;
 
 private:
-    // The cells taken in the booking window; with `day`, only those that slots
-    // starting on that day can touch (all a time list or a confirmation needs).
-    Occupancy LoadOccupancy(std::optional<LocalDate> day = std::nullopt);
+    // The cells taken that slots starting on `day` can touch (all a time list
+    // or a confirmation needs), within the booking window.
+    Occupancy LoadOccupancy(LocalDate day);
+    // The days of the booking window with a free slot for `service`: a count
+    // of each day's occupied cells settles most days; only a day that count
+    // cannot clear is read cell by cell.
+    std::vector<LocalDate> FreeDays(const Service& service);
     std::string DayLabel(LocalDate date) const;
     std::string TimeLabel(TimePoint t) const;
     // Appends the page's navigation row and Back/Cancel.

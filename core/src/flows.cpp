@@ -205,11 +205,20 @@ private:
         booking.service_id = service->id;
         booking.starts_at = FromEpochMillis(*start);
         booking.ends_at = booking.starts_at + service->duration;
-        const auto slot = views_.FindFreeSlot(*service, booking.starts_at);
-        if (!slot) throw SlotTaken();
-        booking.resource = slot->resource;
         const auto cells = CellsFor(booking.starts_at, service->duration, b_.rules.slot_step);
-        if (!unit_.InsertBooking(booking, cells, in_.now)) throw SlotTaken();
+        // Concurrent confirmations of one time read the same free chairs; the
+        // store tries them in order, so losing one chair to another customer
+        // means trying the next, not refusing. A pass that fails found every
+        // chair it tried held by a unit that has committed since, which the
+        // next read sees: at most one pass per chair, then the time is full.
+        std::optional<PlacedBooking> placed;
+        for (int pass = 0; !placed && pass <= b_.rules.resources; ++pass) {
+            const std::vector<int> free = views_.FreeResourcesAt(*service, booking.starts_at);
+            if (free.empty()) throw SlotTaken();
+            placed = unit_.InsertBookingOnFirstFree(booking, free, cells, in_.now);
+        }
+        if (!placed) throw SlotTaken();
+        booking.resource = placed->resource;
         ToMenu(s_);
         Notice(b_.Text(old ? "rescheduled" : "booked", views_.Describe(booking)));
         return Show();

@@ -106,10 +106,15 @@ bool IsBookableDate(const ScheduleRules& rules, LocalDate local_date, LocalDate 
 
 // The lowest resource with no occupied cell under [start, start + cells), or
 // nullopt if every resource is busy.
+// The end of the last cell a slot of `service_duration` starting at `start` holds.
+TimePoint CellsEnd(const ScheduleRules& rules, TimePoint start, minutes service_duration) {
+    const auto cell_count = (service_duration + rules.slot_step - minutes{1}) / rules.slot_step;
+    return start + cell_count * rules.slot_step;
+}
+
 std::optional<int> FreeResource(const ScheduleRules& rules, TimePoint start,
                                 minutes service_duration, const Occupancy& occupied) {
-    const auto cell_count = (service_duration + rules.slot_step - minutes{1}) / rules.slot_step;
-    const TimePoint cells_end = start + cell_count * rules.slot_step;
+    const TimePoint cells_end = CellsEnd(rules, start, service_duration);
     for (int resource = 0; resource < rules.resources; ++resource) {
         if (!occupied.Overlaps(resource, start, cells_end, rules.slot_step)) return resource;
     }
@@ -275,6 +280,20 @@ std::vector<Slot> FreeSlots(const ScheduleRules& rules, minutes service_duration
                                     " is not a calendar date");
     }
     return FreeSlotsOn(rules, zone, service_duration, local_date, now, occupied);
+}
+
+std::vector<int> FreeResources(const ScheduleRules& rules, TimePoint start,
+                               minutes service_duration, const Occupancy& occupied) {
+    Validate(rules);
+    CheckServiceDuration(service_duration);
+    const TimePoint cells_end = CellsEnd(rules, start, service_duration);
+    std::vector<int> free;
+    for (int resource = 0; resource < rules.resources; ++resource) {
+        if (!occupied.Overlaps(resource, start, cells_end, rules.slot_step)) {
+            free.push_back(resource);
+        }
+    }
+    return free;
 }
 
 std::vector<LocalDate> DaysWithFreeSlots(const ScheduleRules& rules, minutes service_duration,

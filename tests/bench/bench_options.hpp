@@ -15,6 +15,7 @@ struct BenchOptions {
     std::string backend = "sqlite";  // a fresh database per run, as the tests make them
     std::optional<std::string> db;   // or this URL (must be migratable, may hold data)
     int upserts = 20'000;            // engine: raw one-row upsert transactions timed
+    int fill = 0;                    // engine: bookings of past days made before the run
     unsigned seed = 1;               // picks of service, day and time
     int timeout_seconds = 600;       // a run that takes longer stops and counts what finished
 };

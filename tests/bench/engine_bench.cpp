@@ -1,5 +1,8 @@
 #include "engine_bench.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -12,6 +15,7 @@
 #include "config.hpp"
 #include "database_choice.hpp"
 #include "flow_script.hpp"
+#include "proc_stats.hpp"
 #include "raw_upsert.hpp"
 #include "report.hpp"
 
@@ -53,6 +57,38 @@ FlowOutcome RunFlow(core::Engine& engine, const core::Clock& clock, const std::s
     }
 }
 
+// `count` bookings on the days before today, every chair of every grid time
+// taken, day after day back from yesterday: a business's history.
+void FillHistory(core::Store& store, const core::Business& business, int count,
+                 core::TimePoint now) {
+    const core::ScheduleRules& rules = business.rules;
+    const core::Service& service = business.services.front();
+    const core::LocalDate today = core::LocalDateAt(rules.time_zone, now);
+    const auto& hours = rules.weekly_hours.at(0).front();  // the bench opens every day alike
+    const int per_day_times =
+        (hours.close_minute - hours.open_minute) / static_cast<int>(rules.slot_step.count());
+    const int per_day = per_day_times * rules.resources;
+    constexpr int kPerUnit = 1000;
+    for (int first = 0; first < count; first += kPerUnit) {
+        store.Write([&](core::UnitOfWork& u) {
+            for (int i = first; i < std::min(count, first + kPerUnit); ++i) {
+                const core::LocalDate day = core::AddDays(today, -1 - i / per_day);
+                const int time = (i % per_day) / rules.resources;
+                core::Booking b;
+                b.customer = {"telegram", "history" + std::to_string(i)};
+                b.chat_id = b.customer.user_id;
+                b.service_id = service.id;
+                b.resource = i % rules.resources;
+                b.starts_at = core::StartOfLocalDay(rules.time_zone, day) +
+                              std::chrono::minutes(hours.open_minute) + time * rules.slot_step;
+                b.ends_at = b.starts_at + service.duration;
+                u.InsertBooking(b, core::CellsFor(b.starts_at, service.duration, rules.slot_step),
+                                now);
+            }
+        });
+    }
+}
+
 }  // namespace
 
 EngineRun DriveEngine(core::Engine& engine, const core::Clock& clock, int chats, int threads,
@@ -91,15 +127,22 @@ bool EngineMode(const BenchOptions& options, const std::filesystem::path& work_d
     store->Migrate(clock.Now());
     store->RequireCurrentSchema();
     core::Engine engine(*store, business, clock);
+    FillHistory(*store, business, options.fill, clock.Now());
 
+    const double cpu_before = CpuMillis(getpid());
     const EngineRun run = DriveEngine(engine, clock, options.chats, options.threads, options.seed);
+    // This process runs the engine and (SQLite) the database: all the work.
+    const double cpu_ms_per_update =
+        (CpuMillis(getpid()) - cpu_before) / static_cast<double>(run.updates);
     const double engine_rate = static_cast<double>(run.updates) / run.seconds;
     const double raw_rate = RawUpsertRate(db->Url(), options.upserts);
     PrintFigures(
         "engine · " + BackendName(db->Url()) + " · " + std::to_string(options.chats) + " chats · " +
-            std::to_string(options.threads) + " thread(s)",
+            std::to_string(options.threads) + " thread(s) · " + std::to_string(options.fill) +
+            " bookings before",
         {
             {"engine updates/s", engine_rate, "1/s", {}},
+            {"CPU per update (this process)", cpu_ms_per_update, "ms", {}},
             {"raw 1 KB upserts/s (1 connection)", raw_rate, "tx/s", {}},
             {"engine / raw", 100.0 * engine_rate / raw_rate, "%", Target{60, false}},
             {"completed flows", 100.0 * run.completed / run.chats, "%", Target{100, false}},

@@ -46,6 +46,11 @@ void AddOptions(CLI::App& app, BenchOptions& o) {
     app.add_option("--upserts", o.upserts, "engine: raw upsert transactions to time")
         ->check(CLI::Range(1, 100'000'000))
         ->capture_default_str();
+    app.add_option("--fill", o.fill,
+                   "engine: bookings made before the run, on the days before today (history), "
+                   "to compare the cost per update with an empty database")
+        ->check(CLI::Range(0, 10'000'000))
+        ->capture_default_str();
     app.add_option("--seed", o.seed, "Seed of the service/day/time picks")->capture_default_str();
     app.add_option("--timeout", o.timeout_seconds, "Seconds a run may take")
         ->check(CLI::Range(1, 86400))

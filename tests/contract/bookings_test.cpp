@@ -1,4 +1,5 @@
 #include <atomic>
+#include <thread>
 
 #include "fixture.hpp"
 
@@ -132,6 +133,73 @@ TEST_CASE_METHOD(StoreFixture, "two processes racing for one slot get one bookin
         CHECK(won.load() == 1);
     }
     store->Read([&](UnitOfWork& u) { CHECK(u.BookingsBetween(kT0, kT0 + 72h).size() == 10); });
+}
+
+TEST_CASE_METHOD(StoreFixture, "a booking takes the first listed chair that is free",
+                 "[bookings]") {
+    // Chair 0 holds the slot's second cell only, chair 2 all of it.
+    REQUIRE(Insert(*store, MakeBooking("a", 0, kTen + 15min, 15min)));
+    REQUIRE(Insert(*store, MakeBooking("b", 2, kTen, 30min)));
+    std::optional<core::PlacedBooking> placed;
+    store->Write([&](UnitOfWork& u) {
+        placed = u.InsertBookingOnFirstFree(MakeBooking("c", 9, kTen, 30min), {0, 2, 1, 3},
+                                            Cells(kTen, 30min), kT0);
+    });
+    REQUIRE(placed);
+    CHECK(placed->resource == 1);
+    store->Read([&](UnitOfWork& u) {
+        // The tries on chairs 0 and 2 left nothing behind.
+        CHECK(u.CountRows("bookings") == 3);
+        CHECK(u.OccupiedCells(kTen, kTen + 30min).size() == 5);
+        CHECK(u.FindBooking(placed->id)->resource == 1);
+    });
+    store->Write([&](UnitOfWork& u) {
+        CHECK_FALSE(u.InsertBookingOnFirstFree(MakeBooking("d", 0, kTen, 30min), {0, 1, 2},
+                                               Cells(kTen, 30min), kT0));
+        CHECK(u.CountRows("bookings") == 3);  // and the unit goes on
+    });
+}
+
+TEST_CASE_METHOD(StoreFixture, "ten processes' worth of confirmations fill two chairs, no fewer",
+                 "[bookings][race]") {
+    // Two stores (two processes' pools), ten units at once, all for one time
+    // on chairs {0, 1}: every chair ends up taken, and only then is anyone refused.
+    auto other = OpenAnother();
+    for (int round = 0; round < 10; ++round) {
+        const auto start = kTen + std::chrono::hours(round);
+        std::atomic<int> won{0};
+        std::atomic<int> ready{0};
+        std::vector<std::thread> threads;
+        for (int c = 0; c < 10; ++c) {
+            threads.emplace_back([&, c] {
+                ++ready;
+                while (ready.load() < 10) std::this_thread::yield();
+                core::RunWithRetry(c % 2 == 0 ? *store : *other, [&](UnitOfWork& u) {
+                    if (u.InsertBookingOnFirstFree(
+                            MakeBooking("u" + std::to_string(c), 0, start, 30min), {0, 1},
+                            Cells(start, 30min), kT0)) {
+                        ++won;
+                    }
+                });
+            });
+        }
+        for (auto& t : threads) t.join();
+        CHECK(won.load() == 2);
+    }
+    store->Read([&](UnitOfWork& u) { CHECK(u.BookingsBetween(kT0, kT0 + 72h).size() == 20); });
+}
+
+TEST_CASE_METHOD(StoreFixture, "occupied cells are counted per range", "[bookings]") {
+    REQUIRE(Insert(*store, MakeBooking("a", 0, kTen, 45min)));
+    REQUIRE(Insert(*store, MakeBooking("b", 1, kTen + 15min, 15min)));
+    store->Read([&](UnitOfWork& u) {
+        CHECK(u.CountOccupiedCells({}).empty());
+        CHECK(u.CountOccupiedCells({{kTen, kTen + 15min},
+                                    {kTen, kTen + 1h},
+                                    {kTen + 15min, kTen + 30min},
+                                    {kTen + 1h, kTen + 2h},
+                                    {kT0, kTen}}) == std::vector<std::int64_t>{1, 4, 2, 0, 0});
+    });
 }
 
 TEST_CASE_METHOD(StoreFixture, "a booking with no cells is invalid", "[bookings]") {

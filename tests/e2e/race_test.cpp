@@ -10,21 +10,27 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
 
 #include "bookbot/backends/open_store.hpp"
+#include "bookbot/core/engine.hpp"
+#include "config.hpp"
+#include "console/console_chat.hpp"
 #include "run_command.hpp"
 #include "test_database.hpp"
 
 namespace bookbot::testing {
 namespace {
 
-// Every day open around the clock, in UTC, one chair, no notice: whenever the
-// test runs, tomorrow is a full day of free times, and labels are UTC.
-constexpr const char* kOneChairConfig = R"([business]
+// Every day open around the clock, in UTC, `resources` chairs, no notice:
+// whenever the test runs, tomorrow is a full day of free times, and labels
+// are UTC.
+constexpr const char* kConfigHead = R"([business]
 name = "Race Shop"
 time_zone = "UTC"
-resources = 1
+resources = )";
+constexpr const char* kConfigTail = R"(
 minimum_notice_minutes = 0
 change_cutoff_minutes = 0
 horizon_days = 7
@@ -46,12 +52,12 @@ duration_minutes = 30
 
 class ConfigFile {
 public:
-    ConfigFile() {
+    explicit ConfigFile(int resources = 1) {
         static int counter = 0;
         path_ =
             std::filesystem::temp_directory_path() / ("bookbot_race_" + std::to_string(getpid()) +
                                                       "_" + std::to_string(++counter) + ".toml");
-        std::ofstream(path_) << kOneChairConfig;
+        std::ofstream(path_) << kConfigHead << resources << kConfigTail;
     }
     ~ConfigFile() {
         std::error_code ec;
@@ -118,6 +124,85 @@ std::pair<std::string, std::string> UtcLabels(core::TimePoint t) {
     std::strftime(day, sizeof day, "%a %d.%m.", &tm);
     std::strftime(time, sizeof time, "%H:%M", &tm);
     return {day, time};
+}
+
+TEST_CASE("ten customers in ten processes confirming one time on two chairs: two bookings",
+          "[chat][race]") {
+    auto db = TestDatabase::Create();
+    const ConfigFile config(2);
+    // The setting-up here needs no fsync per commit (the processes under test
+    // keep the default).
+    auto store = backends::OpenStore(
+        TestDatabase::Backend() == "sqlite" ? db->Url() + "?synchronous=normal" : db->Url());
+    store->Migrate(core::SystemClock().Now());
+    const core::Business business = app::LoadBusinessConfig(config.path());
+    const core::SystemClock clock;
+    core::Engine engine(*store, business, clock);
+    constexpr int kRounds = 50;
+    constexpr int kCustomers = 10;
+    // Rounds run in waves, each round of a wave on its own time, to keep the
+    // test short; within a round all ten confirm one time at once.
+    constexpr int kRoundsPerWave = 5;
+    for (int wave = 0; wave < kRounds / kRoundsPerWave; ++wave) {
+        CAPTURE(wave);
+        // Each customer of round k reaches the confirm step of the (2k+1)-th
+        // free time of a day from tomorrow on (the 30-minute service spans two
+        // 15-minute times, so the rounds' bookings never overlap), in this
+        // process (one list for all) ...
+        const std::string day = std::to_string(2 + wave % 5);
+        std::vector<std::vector<std::string>> users(kRoundsPerWave);
+        std::vector<std::pair<std::string, std::string>> slots(kRoundsPerWave);
+        for (int k = 0; k < kRoundsPerWave; ++k) {
+            for (int c = 0; c < kCustomers; ++c) {
+                users[k].push_back("w" + std::to_string(wave) + "r" + std::to_string(k) + "c" +
+                                   std::to_string(c));
+                transports::console::ConsoleChat chat(engine, *store, clock, users[k].back());
+                std::ostringstream shown;
+                for (const std::string& line :
+                     std::vector<std::string>{"/start", "1", "1", day, std::to_string(2 * k + 1)}) {
+                    chat.HandleLine(line, shown);
+                }
+                const auto confirming = ConfirmedTime(shown.str());
+                INFO(shown.str());
+                REQUIRE_FALSE(confirming.first.empty());
+                if (c == 0) slots[k] = confirming;
+                REQUIRE(confirming == slots[k]);
+            }
+        }
+        // ... then all press Yes at once, each from its own `bookbot chat`.
+        std::vector<std::vector<std::unique_ptr<Started>>> started(kRoundsPerWave);
+        for (int k = 0; k < kRoundsPerWave; ++k) {
+            for (const std::string& user : users[k]) {
+                started[k].push_back(
+                    std::make_unique<Started>(ChatCommand(*db, config, user, "1\n")));
+            }
+        }
+        for (int k = 0; k < kRoundsPerWave; ++k) {
+            CAPTURE(k);
+            const std::string booked = "Booked: Haircut on " + slots[k].first + " at " +
+                                       slots[k].second + ". See you then!";
+            int booked_count = 0;
+            int refused_count = 0;
+            for (auto& process : started[k]) {
+                const CommandResult r = process->Finish();
+                INFO(r.output);
+                REQUIRE(r.exit_code == 0);
+                if (r.output.find(booked) != std::string::npos) {
+                    ++booked_count;
+                } else if (r.output.find("Sorry, that time was just taken.") != std::string::npos) {
+                    ++refused_count;
+                }
+            }
+            // Two chairs: two customers booked, and only then were the others refused.
+            CHECK(booked_count == 2);
+            CHECK(refused_count == kCustomers - 2);
+        }
+    }
+    std::vector<core::Booking> all;
+    store->Read([&](core::UnitOfWork& u) {
+        all = u.BookingsBetween(core::FromEpochMillis(0), core::FromEpochMillis(1LL << 50));
+    });
+    CHECK(all.size() == 2 * kRounds);
 }
 
 TEST_CASE("two processes confirming one time: one booking, the other told", "[chat][race]") {

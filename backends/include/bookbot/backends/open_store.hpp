@@ -13,6 +13,10 @@ struct StoreOptions {
     // How long to wait for a connection, a lock or a server before giving up
     // with StorageError kUnavailable.
     int timeout_seconds = 5;
+    // SQLite: at most this many concurrent write units share one transaction
+    // and one commit (group commit, see SqlStore); 1 turns batching off.
+    // PostgreSQL runs write units concurrently and ignores it.
+    int max_write_batch = 32;
 };
 
 // Opens the store a database URL names (see DatabaseUrl). Checks that the

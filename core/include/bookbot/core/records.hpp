@@ -54,6 +54,14 @@ struct Booking {
     friend bool operator==(const Booking&, const Booking&) = default;
 };
 
+// Where UnitOfWork::InsertBookingOnFirstFree put a booking.
+struct PlacedBooking {
+    std::int64_t id = 0;
+    int resource = 0;
+
+    friend bool operator==(const PlacedBooking&, const PlacedBooking&) = default;
+};
+
 // One slot-grid cell of one resource, held by a booking.
 struct OccupiedCell {
     int resource = 0;

@@ -74,6 +74,19 @@ public:
     virtual std::optional<std::int64_t> InsertBooking(const Booking& booking,
                                                       const std::vector<TimePoint>& cells,
                                                       TimePoint now) = 0;
+    // InsertBooking on the first of `resources` (tried in the order given;
+    // booking.resource is ignored) whose `cells` are all free. Each try runs
+    // inside its own savepoint, so a try that meets an occupied cell leaves
+    // nothing behind and the unit stays usable: losing a race for one chair
+    // to a concurrent unit is answered by trying the next one, not by failing
+    // the unit. A cell held by a concurrent unit that has not finished waits
+    // for it (PostgreSQL) and counts as occupied only if that unit commits.
+    // Returns the new id and the resource taken, or nullopt (nothing written)
+    // if every listed resource had an occupied cell. Throws StorageError
+    // kInvalid for no cells or an end not after the start.
+    virtual std::optional<PlacedBooking> InsertBookingOnFirstFree(
+        const Booking& booking, const std::vector<int>& resources,
+        const std::vector<TimePoint>& cells, TimePoint now) = 0;
     // Cancels a confirmed booking and releases its cells; false if it is not
     // found or not confirmed.
     virtual bool CancelBooking(std::int64_t booking_id, TimePoint now) = 0;
@@ -84,6 +97,12 @@ public:
     virtual std::vector<Booking> BookingsBetween(TimePoint from, TimePoint to) = 0;
     // Occupied cells with start in [from, to).
     virtual std::vector<OccupiedCell> OccupiedCells(TimePoint from, TimePoint to) = 0;
+    // For each range [first, second), how many cells (of any resource) are
+    // occupied with start in it; the counts in the order of `ranges`. One
+    // statement answered by an index on the cell start: its cost does not
+    // grow with bookings outside the ranges. Ranges may overlap.
+    virtual std::vector<std::int64_t> CountOccupiedCells(
+        const std::vector<std::pair<TimePoint, TimePoint>>& ranges) = 0;
 
     // --- outbox ---------------------------------------------------------------
     // Queues a message for delivery; it becomes due at `now`. Returns its id.
@@ -182,6 +201,12 @@ public:
 
     // "sqlite" or "postgres".
     virtual std::string BackendName() const = 0;
+
+    // How durable a commit is, as a live connection reports it:
+    // "synchronous=full" or "synchronous=normal" (SQLite: full unless the URL
+    // opts out), "synchronous_commit=<setting>" (PostgreSQL). For logs and
+    // `bookbot doctor`; throws StorageError if the database cannot be reached.
+    virtual std::string Durability() = 0;
 
     // Every table of the store's data (all the schema's tables but the
     // migration bookkeeping), each after the tables it refers to, so importing
