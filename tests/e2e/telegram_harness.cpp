@@ -96,6 +96,10 @@ std::string User::Press(const std::string& label) {
     return {};
 }
 
+std::string User::PressOn(const FakeBotApi::Message& message, const std::string& data) const {
+    return PressUpdate(id_, message, data);
+}
+
 std::string User::PressNth(std::size_t index) {
     const auto messages = Messages();
     for (auto m = messages.rbegin(); m != messages.rend(); ++m) {

@@ -51,6 +51,9 @@ public:
     std::string Text(const std::string& text);
     std::string Press(const std::string& label);
     std::string PressNth(std::size_t index);  // the newest keyboard's index-th button
+    // A press of the button with callback data `data` on `message` (no
+    // assertions: usable from any thread).
+    std::string PressOn(const FakeBotApi::Message& message, const std::string& data) const;
 
     // Waits until a message in the chat (as edited so far) contains `text`.
     bool WaitFor(const std::string& text);
