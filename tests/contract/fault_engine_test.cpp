@@ -42,9 +42,9 @@ void Deliver(core::Engine& engine, const core::Inbound& in) {
     }
 }
 
-// One engine on a fresh database, seen through a fault-injecting store.
+// One engine on an empty database, seen through a fault-injecting store.
 struct EngineRig {
-    StoreFixture fixture;
+    ReusableStore fixture;
     FaultInjectingStore store{*fixture.store};
     core::Business shop = core::DemoBusiness();
     FixedClock clock{kStart};
@@ -80,9 +80,10 @@ TEST_CASE("engine: at every failure point an update ends as in one clean run", "
     REQUIRE(want.at("bookings").size() == 1);  // the script really books
     REQUIRE(want.at("inbound_updates").size() == 6);
 
+    EngineRig rig;
     for (const Fault& fault : EveryFault(statements, units)) {
         CAPTURE(Describe(fault));
-        EngineRig rig;
+        rig.fixture.Empty();
         rig.store.Arm(fault);
         for (const core::Inbound& in : script) Deliver(rig.engine, in);
         REQUIRE(rig.store.Fired());
@@ -127,11 +128,12 @@ TEST_CASE("sweeper: at every failure point a sweep run again removes exactly the
     const TableDump want = NormalizedDump(*clean.store);
     REQUIRE(want.at("conversation_sessions").size() == 3);
 
+    ReusableStore fixture;
+    FaultInjectingStore store(*fixture.store);
     for (const Fault& fault : EveryFault(statements, units)) {
         CAPTURE(Describe(fault));
-        StoreFixture fixture;
+        fixture.Empty();
         SaveSessions(*fixture.store);
-        FaultInjectingStore store(*fixture.store);
         store.Arm(fault);
         Sweep(store);
         REQUIRE(store.Fired());

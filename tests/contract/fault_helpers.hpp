@@ -31,6 +31,20 @@ inline std::vector<Fault> EveryFault(int statements, int units) {
     return faults;
 }
 
+// One migrated database for many runs, emptied between them: far cheaper
+// than a fresh database per run (CREATE DATABASE and the migrations cost
+// about 0.2 s on PostgreSQL, and a test makes hundreds of runs).
+struct ReusableStore : StoreFixture {
+    // Deletes every row of every data table (those that refer to others first).
+    void Empty() {
+        const auto tables = store->DataTables();
+        std::string sql;
+        for (auto t = tables.rbegin(); t != tables.rend(); ++t)
+            sql += "DELETE FROM " + t->name + ";";
+        db->ExecRaw(sql);
+    }
+};
+
 // DumpAll with program-generated ids (columns "id" and "*_id" holding
 // integers) replaced by their rank among all such ids of the store: ids carry
 // a random per-process salt, so two runs that did the same things in the same

@@ -102,11 +102,12 @@ TEST_CASE("dispatcher: at every failure point every message still goes out, in o
     const int statements = counting.Statements();
     const int units = counting.Units();
 
+    ReusableStore fixture;
+    FaultInjectingStore store(*fixture.store);
     for (const Fault& fault : EveryFault(statements, units)) {
         CAPTURE(Describe(fault));
-        StoreFixture fixture;
+        fixture.Empty();
         QueueMessages(*fixture.store);
-        FaultInjectingStore store(*fixture.store);
         store.Arm(fault);
         const auto sends = DrainOutbox(store, *fixture.store);
         REQUIRE(store.Fired());
@@ -137,7 +138,7 @@ public:
 // records, outbox rows, transport state.
 void FillSource(core::Store& store) {
     store.Write([](core::UnitOfWork& unit) {
-        for (int i = 0; i < 5; ++i) {
+        for (int i = 0; i < 3; ++i) {
             const core::SessionKey key{"telegram", "u" + std::to_string(i)};
             core::Session s;
             s.key = key;
@@ -192,21 +193,21 @@ TEST_CASE("copy: at every failure point a resumed copy ends with the same rows",
     const int statements = counting.Statements();
     const int units = counting.Units();
 
+    ReusableStore source;
+    FillSource(*source.store);
+    ReusableStore target;
+    FaultInjectingStore faulty(fault_source ? *source.store : *target.store);
     for (const Fault& fault : EveryFault(statements, units)) {
         CAPTURE(Describe(fault));
-        StoreFixture source;
-        FillSource(*source.store);
-        auto target_db = TestDatabase::Create();
-        auto target = StoreFixture::OpenAndMigrate(target_db->Url());
-        FaultInjectingStore faulty(fault_source ? *source.store : *target);
+        target.Empty();
         faulty.Arm(fault);
         if (fault_source) {
-            CopyResuming(faulty, *target);
+            CopyResuming(faulty, *target.store);
         } else {
             CopyResuming(*source.store, faulty);
         }
         REQUIRE(faulty.Fired());
-        for (const app::TableCheck& check : app::VerifyTables(*source.store, *target, 100)) {
+        for (const app::TableCheck& check : app::VerifyTables(*source.store, *target.store, 100)) {
             CAPTURE(check.table, check.source.rows, check.target.rows);
             CHECK(check.Matches());
         }
