@@ -24,6 +24,24 @@ int ServerAddress::Await(int not_this, std::chrono::milliseconds timeout) const 
     return up ? port_ : 0;
 }
 
+void ServerAddress::PostStarted() {
+    {
+        const std::lock_guard lock(mutex_);
+        ++in_flight_;
+    }
+    changed_.notify_all();
+}
+
+void ServerAddress::PostEnded() {
+    const std::lock_guard lock(mutex_);
+    --in_flight_;
+}
+
+bool ServerAddress::AwaitInFlight(std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return in_flight_ > 0; });
+}
+
 namespace {
 
 // The action of a stamped payload ("3|svc:cut" → "svc:cut").
@@ -74,14 +92,18 @@ bool CrashCustomer::Deliver(const std::string& body, const std::atomic<bool>& st
             if (stop) return false;
             continue;
         }
+        int status = 0;
+        server_.PostStarted();
         try {
             transports::http::Client client("http://127.0.0.1:" + std::to_string(port), options);
-            if (client.Post("/telegram/webhook", "application/json", body, 5s).status == 200) {
-                ++updates_;
-                return true;
-            }
+            status = client.Post("/telegram/webhook", "application/json", body, 5s).status;
         } catch (const std::exception&) {
             // Killed mid-request, or not listening yet: as a timeout to Telegram.
+        }
+        server_.PostEnded();
+        if (status == 200) {
+            ++updates_;
+            return true;
         }
         ++redeliveries_;
         // Telegram waits a little before delivering again; a restart ends the wait.

@@ -19,7 +19,8 @@
 namespace bookbot::testing {
 
 // Where the server listens now: the port changes with each restart (0 while
-// it is down).
+// it is down); and how many updates are on their way to it, so that a crash
+// can be timed to hit one.
 class ServerAddress {
 public:
     void Set(int port);
@@ -27,16 +28,21 @@ public:
     // once `timeout` passed.
     int Await(int not_this, std::chrono::milliseconds timeout) const;
 
+    void PostStarted();
+    void PostEnded();
+    // Waits until an update is being posted; false after `timeout`.
+    bool AwaitInFlight(std::chrono::milliseconds timeout) const;
+
 private:
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;
     int port_ = 0;
+    int in_flight_ = 0;
 };
 
 class CrashCustomer {
 public:
-    CrashCustomer(FakeBotApi& api, const ServerAddress& server, std::int64_t chat_id,
-                  std::uint64_t seed)
+    CrashCustomer(FakeBotApi& api, ServerAddress& server, std::int64_t chat_id, std::uint64_t seed)
         : api_(api), server_(server), user_(api, chat_id), rng_(seed) {}
 
     // Books again and again until `stop` is set (finishing the update in
@@ -59,7 +65,7 @@ private:
     std::string Fingerprint() const;
 
     FakeBotApi& api_;
-    const ServerAddress& server_;
+    ServerAddress& server_;
     User user_;
     std::mt19937_64 rng_;
     int redeliveries_ = 0;
