@@ -14,7 +14,7 @@ struct ServeOptions {
     std::string db;
     std::optional<std::string> config;
     std::string listen = "127.0.0.1:8080";
-    std::size_t body_limit = 1024 * 1024;
+    std::size_t body_limit = std::size_t{1024} * 1024;
     std::size_t max_concurrent = 64;
     std::size_t max_connections = 512;
     int handler_threads = 4;

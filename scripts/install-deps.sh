@@ -4,6 +4,7 @@
 #   scripts/install-deps.sh          build + run dependencies
 #   scripts/install-deps.sh --test   also the PostgreSQL 15 server used by the tests
 #   scripts/install-deps.sh --format only clang-format
+#   scripts/install-deps.sh --tidy   only clang-tidy (with run-clang-tidy)
 set -euo pipefail
 
 packages=(
@@ -17,6 +18,7 @@ packages=(
 case "${1:-}" in
     --test) packages+=(postgresql-15 postgresql-client-15) ;;
     --format) packages=(clang-format) ;;
+    --tidy) packages=(clang-tidy) ;;
 esac
 
 missing=()

@@ -5,6 +5,7 @@
 # ctest (e.g. -R contract.postgres --repeat until-fail:10).
 #   BOOKBOT_WERROR=ON   treat compiler warnings as errors (CI does)
 #   BUILD_DIR=build     where to build
+#   BOOKBOT_CMAKE_ARGS  more CMake options (scripts/test-sanitize.sh uses it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +13,7 @@ scripts/install-deps.sh --test
 
 build_dir=${BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DBOOKBOT_WERROR="${BOOKBOT_WERROR:-OFF}" -DBOOKBOT_WITH_POSTGRES=ON
+    -DBOOKBOT_WERROR="${BOOKBOT_WERROR:-OFF}" -DBOOKBOT_WITH_POSTGRES=ON ${BOOKBOT_CMAKE_ARGS:-}
 cmake --build "$build_dir" -j2
 
 # --- a throwaway PostgreSQL server -------------------------------------------

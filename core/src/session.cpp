@@ -7,7 +7,8 @@ namespace bookbot::core {
 void Session::PushStep() {
     if (step_history.size() >= kMaxStepHistory) {
         step_history.erase(step_history.begin(),
-                           step_history.begin() + (step_history.size() - kMaxStepHistory + 1));
+                           step_history.begin() + static_cast<std::ptrdiff_t>(step_history.size() -
+                                                                              kMaxStepHistory + 1));
     }
     step_history.push_back(context);
 }

@@ -15,6 +15,9 @@ public:
     void ExecRaw(const std::string&) override {
         throw std::logic_error("the benchmark does not change a given database behind its back");
     }
+    std::string QueryText(const std::string&) override {
+        throw std::logic_error("the benchmark does not query a given database behind its back");
+    }
     void TerminateConnections() override {
         throw std::logic_error("the benchmark does not disconnect a given database");
     }

@@ -95,6 +95,10 @@ std::optional<std::string> User::TryPress(const std::string& label) const {
     return std::nullopt;
 }
 
+std::string User::PressOn(const FakeBotApi::Message& message, const std::string& data) const {
+    return PressUpdate(id_, message, data);
+}
+
 std::optional<std::string> User::TryPressNth(std::size_t index) const {
     const auto messages = Messages();
     for (auto m = messages.rbegin(); m != messages.rend(); ++m) {

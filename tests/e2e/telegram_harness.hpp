@@ -56,6 +56,9 @@ public:
     // if there is no such button.
     std::optional<std::string> TryPress(const std::string& label) const;
     std::optional<std::string> TryPressNth(std::size_t index) const;
+    // A press of the button with callback data `data` on `message` (no
+    // assertions: usable from any thread).
+    std::string PressOn(const FakeBotApi::Message& message, const std::string& data) const;
 
     // Waits until a message in the chat (as edited so far) contains `text`.
     bool WaitFor(const std::string& text);

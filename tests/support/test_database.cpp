@@ -37,6 +37,11 @@ public:
         SQLite::Database db((dir_ / "test.db").string(), SQLite::OPEN_READWRITE, 5000);
         db.exec(sql);
     }
+    std::string QueryText(const std::string& sql) override {
+        SQLite::Database db((dir_ / "test.db").string(), SQLite::OPEN_READWRITE, 5000);
+        SQLite::Statement query(db, sql);
+        return query.executeStep() ? query.getColumn(0).getString() : std::string();
+    }
     void TerminateConnections() override {
         throw std::logic_error("TerminateConnections is for PostgreSQL only");
     }
@@ -78,6 +83,12 @@ public:
         pqxx::work tx(conn);
         tx.exec(sql);
         tx.commit();
+    }
+    std::string QueryText(const std::string& sql) override {
+        pqxx::connection conn(Url());
+        pqxx::nontransaction tx(conn);
+        const pqxx::result rows = tx.exec(sql);
+        return rows.empty() || rows[0][0].is_null() ? std::string() : rows[0][0].as<std::string>();
     }
     void TerminateConnections() override {
         pqxx::connection admin(server_url_);

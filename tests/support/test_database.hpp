@@ -27,6 +27,9 @@ public:
     // Runs SQL behind the store's back, to set up states the port cannot make
     // (a tampered migration record, a schema from the future).
     virtual void ExecRaw(const std::string& sql) = 0;
+    // Runs a query behind the store's back; its first row's first column as
+    // text ("" if no row), e.g. SQLite's PRAGMA integrity_check.
+    virtual std::string QueryText(const std::string& sql) = 0;
     // Severs every connection to the database from the server side, as a
     // server restart does. PostgreSQL only.
     virtual void TerminateConnections() = 0;

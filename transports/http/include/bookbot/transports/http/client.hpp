@@ -38,7 +38,7 @@ struct ClientOptions {
     std::chrono::milliseconds connect_timeout{5'000};
     std::chrono::milliseconds request_timeout{30'000};  // default for one request
     std::string ca_file;                                // empty: the system's CA store
-    std::size_t response_limit = 8 * 1024 * 1024;
+    std::size_t response_limit = std::size_t{8} * 1024 * 1024;
     std::size_t max_idle_connections = 8;  // kept alive for reuse
     Headers headers;  // sent with every request (e.g. Authorization); never logged
 };
