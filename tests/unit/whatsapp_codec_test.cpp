@@ -13,13 +13,13 @@ using testing::Fixture;
 using testing::kPhoneNumberId;
 using testing::kReceivedAt;
 
-Webhook Parse(const std::string& fixture) {
+WebhookEvents Parse(const std::string& fixture) {
     return ParseWebhook(Fixture(fixture), kReceivedAt, kPhoneNumberId);
 }
 
 // The one inbound message of a fixture.
 Inbound Only(const std::string& fixture) {
-    const Webhook hook = Parse(fixture);
+    const WebhookEvents hook = Parse(fixture);
     REQUIRE(hook.messages.size() == 1);
     CHECK(hook.statuses.empty());
     return hook.messages.front();
@@ -66,7 +66,7 @@ TEST_CASE("media, locations, reactions and unsupported messages are answered as 
 TEST_CASE("system messages, unknown types and other numbers are ignored, not errors") {
     for (const std::string name : {"system.json", "unknown_type.json", "other_number.json"}) {
         INFO(name);
-        const Webhook hook = Parse(name);
+        const WebhookEvents hook = Parse(name);
         CHECK(hook.messages.empty());
         CHECK(hook.statuses.empty());
         CHECK(hook.ignored.size() == 1);
@@ -78,7 +78,7 @@ TEST_CASE("system messages, unknown types and other numbers are ignored, not err
 }
 
 TEST_CASE("statuses report sent, delivered, read and failed with the error") {
-    const Webhook hook = Parse("statuses.json");
+    const WebhookEvents hook = Parse("statuses.json");
     CHECK(hook.messages.empty());
     REQUIRE(hook.statuses.size() == 4);
     CHECK(hook.statuses[0].message_id == "wamid.OUT1");
@@ -94,7 +94,7 @@ TEST_CASE("statuses report sent, delivered, read and failed with the error") {
 }
 
 TEST_CASE("one POST with several messages for several customers gives one inbound each") {
-    const Webhook hook = Parse("batch.json");
+    const WebhookEvents hook = Parse("batch.json");
     REQUIRE(hook.messages.size() == 4);
     CHECK(hook.messages[0].external_id == "wamid.BATCH_A1");
     CHECK(hook.messages[0].user_id == "16505551234");
@@ -110,7 +110,7 @@ TEST_CASE("one POST with several messages for several customers gives one inboun
 }
 
 TEST_CASE("unknown fields anywhere are ignored") {
-    const Webhook hook = Parse("unknown_fields.json");
+    const WebhookEvents hook = Parse("unknown_fields.json");
     REQUIRE(hook.messages.size() == 1);
     CHECK(hook.messages[0].payload == "hi");
     CHECK(hook.ignored == std::vector<std::string>{"change other than messages"});
@@ -140,7 +140,7 @@ TEST_CASE("hostile bodies are refused or skipped, never a crash") {
             R"({"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":)" +
             value + "}]}]}";
         INFO(value);
-        const Webhook hook = ParseWebhook(body, kReceivedAt);
+        const WebhookEvents hook = ParseWebhook(body, kReceivedAt);
         CHECK(hook.messages.empty());
         CHECK(hook.statuses.empty());
     };
@@ -159,7 +159,7 @@ TEST_CASE("hostile bodies are refused or skipped, never a crash") {
     skipped(R"({"statuses":[{"id":"wamid.1"}]})");
 
     // Numbers past int64 where a number is read, and wrong types in statuses.
-    const Webhook odd = ParseWebhook(
+    const WebhookEvents odd = ParseWebhook(
         R"({"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"statuses":[{"id":"wamid.1","status":"failed","timestamp":1e300,"errors":[{"code":99999999999999999999,"title":["x"]}]}]}}]}]})",
         kReceivedAt);
     REQUIRE(odd.statuses.size() == 1);
@@ -168,7 +168,7 @@ TEST_CASE("hostile bodies are refused or skipped, never a crash") {
 }
 
 TEST_CASE("another object is acknowledged and ignored") {
-    const Webhook hook = ParseWebhook(R"({"object":"page","entry":[]})", kReceivedAt);
+    const WebhookEvents hook = ParseWebhook(R"({"object":"page","entry":[]})", kReceivedAt);
     CHECK(hook.messages.empty());
     CHECK(hook.ignored.size() == 1);
 }

@@ -79,7 +79,7 @@ public:
     Reader(core::TimePoint received_at, std::string_view phone_number_id)
         : received_at_(received_at), phone_number_id_(phone_number_id) {}
 
-    Webhook Read(const Json& root) {
+    WebhookEvents Read(const Json& root) {
         const auto object = String(Member(root, "object"));
         if (!object || *object != kObject) {
             out_.ignored.emplace_back("not a whatsapp_business_account object");
@@ -224,13 +224,13 @@ private:
     core::TimePoint received_at_;
     std::string_view phone_number_id_;
     std::size_t budget_ = kMaxEvents;
-    Webhook out_;
+    WebhookEvents out_;
 };
 
 }  // namespace
 
-Webhook ParseWebhook(std::string_view body, core::TimePoint received_at,
-                     std::string_view phone_number_id) {
+WebhookEvents ParseWebhook(std::string_view body, core::TimePoint received_at,
+                           std::string_view phone_number_id) {
     const Json root = ParseJson(body, kMaxWebhookBytes, "webhook");
     if (!root.is_object()) throw CodecError("webhook: not a JSON object");
     try {

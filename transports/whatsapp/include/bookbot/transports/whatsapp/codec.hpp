@@ -47,7 +47,7 @@ struct StatusEvent {
     std::string error;
 };
 
-struct Webhook {
+struct WebhookEvents {
     // One per usable message, in body order; each its own unit of work,
     // deduplicated by external_id (the wamid). user_id and chat_id are the
     // sender's WhatsApp id (wa_id); `at` is the time received.
@@ -72,8 +72,8 @@ struct Webhook {
 //     → ignored. A message without a usable id or sender → ignored
 //     "malformed: …": acknowledging it beats a week of redelivery.
 // Throws CodecError only for what the class comment lists.
-Webhook ParseWebhook(std::string_view body, core::TimePoint received_at,
-                     std::string_view phone_number_id = {});
+WebhookEvents ParseWebhook(std::string_view body, core::TimePoint received_at,
+                           std::string_view phone_number_id = {});
 
 std::string_view ToString(StatusEvent::State state) noexcept;
 
