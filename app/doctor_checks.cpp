@@ -18,25 +18,19 @@
 #include "bookbot/core/storage_error.hpp"
 #include "cli_support.hpp"
 #include "config.hpp"
+#include "logging.hpp"
 #include "serve_runtime.hpp"
 
 namespace bookbot::app {
 namespace {
 
 namespace fs = std::filesystem;
-namespace telegram = transports::telegram;
 using Status = CheckResult::Status;
 using DatabaseUrl = backends::DatabaseUrl;
 
-CheckResult Ok(std::string check, std::string detail) {
-    return {std::move(check), Status::kOk, std::move(detail), {}};
-}
-CheckResult Fail(std::string check, std::string problem, std::string fix) {
-    return {std::move(check), Status::kFail, std::move(problem), std::move(fix)};
-}
-CheckResult Skip(std::string check, std::string why) {
-    return {std::move(check), Status::kSkip, std::move(why), {}};
-}
+constexpr auto* Ok = &CheckResult::Ok;
+constexpr auto* Fail = &CheckResult::Fail;
+constexpr auto* Skip = &CheckResult::Skip;
 
 std::string ErrnoText(int error) { return std::strerror(error); }
 
@@ -49,7 +43,6 @@ struct Findings {
     std::optional<fs::path> sqlite_directory;
     bool sqlite_file_missing = false;
     std::unique_ptr<core::Store> store;
-    std::optional<TelegramConnection> telegram;
 };
 
 // --- configuration ------------------------------------------------------------
@@ -335,105 +328,6 @@ CheckResult CheckListenPort(const std::string& listen) {
     }
 }
 
-// --- Telegram -----------------------------------------------------------------
-
-std::string DescribeBotApiError(const telegram::BotApiError& e) {
-    if (e.kind() == telegram::BotApiError::Kind::kApi &&
-        (e.result().error_code == 401 || e.result().error_code == 404)) {
-        return "Telegram rejected the token (" + std::to_string(e.result().error_code) + " " +
-               e.result().description + ")";
-    }
-    return e.what();
-}
-
-CheckResult CheckTelegramToken(DoctorOptions& options, Findings& found, const core::Clock& clock) {
-    const char* kCheck = "telegram token";
-    const std::string fix_settings =
-        "correct TELEGRAM_BOT_TOKEN / --telegram-token-file (the token comes from @BotFather)";
-    if (options.telegram_mode == "off") return Skip(kCheck, "--telegram off");
-    try {
-        ResolveTelegramSettings(options.telegram);
-    } catch (const std::invalid_argument& e) {
-        return Fail(kCheck, e.what(), "correct the setting named");
-    }
-    if (!options.telegram.HasToken()) {
-        if (options.telegram_mode == "auto") {
-            return Skip(kCheck,
-                        "no token configured (TELEGRAM_BOT_TOKEN or "
-                        "--telegram-token-file): serve runs without Telegram");
-        }
-        return Fail(kCheck, "--telegram " + options.telegram_mode + " but no token configured",
-                    "set TELEGRAM_BOT_TOKEN or pass --telegram-token-file FILE");
-    }
-    try {
-        found.telegram = ConnectTelegram(options.telegram, clock,
-                                         std::chrono::seconds(options.telegram_timeout_seconds));
-    } catch (const std::exception& e) {
-        return Fail(kCheck, e.what(), fix_settings + "; check --telegram-api");
-    }
-    try {
-        const telegram::BotUser bot = found.telegram->api->GetMe();
-        return Ok(kCheck, "bot @" + bot.username + " (id " + std::to_string(bot.id) + ")");
-    } catch (const telegram::BotApiError& e) {
-        found.telegram.reset();
-        return Fail(kCheck, DescribeBotApiError(e),
-                    e.kind() == telegram::BotApiError::Kind::kApi
-                        ? fix_settings
-                        : "check the network (and any proxy) to " + options.telegram.api_base_url +
-                              ", or --telegram-api");
-    } catch (const std::exception& e) {
-        found.telegram.reset();
-        return Fail(kCheck, e.what(), "check --telegram-api: it should be the Bot API");
-    }
-}
-
-std::string WebhookState(const telegram::WebhookInfo& info) {
-    std::string state = info.url.empty() ? "no webhook set" : "webhook " + info.url;
-    state += ", " + std::to_string(info.pending_update_count) + " pending update(s)";
-    if (!info.last_error_message.empty()) state += ", last error: " + info.last_error_message;
-    return state;
-}
-
-CheckResult CheckTelegramWebhook(const DoctorOptions& options, const Findings& found) {
-    const char* kCheck = "telegram webhook";
-    if (!found.telegram) return Skip(kCheck, "no working Telegram token");
-    const TelegramMode mode = PickTelegramMode(options.telegram_mode, options.telegram);
-    if (mode == TelegramMode::kWebhook && options.telegram.webhook_secret.empty()) {
-        return Fail(kCheck, "--telegram webhook but no TELEGRAM_WEBHOOK_SECRET",
-                    "set TELEGRAM_WEBHOOK_SECRET to the secret given to `bookbot telegram "
-                    "set-webhook`");
-    }
-    telegram::WebhookInfo info;
-    try {
-        info = found.telegram->api->GetWebhookInfo();
-    } catch (const telegram::BotApiError& e) {
-        return Fail(kCheck, e.what(), "run `bookbot telegram webhook-info` to see more");
-    }
-    const std::string state = WebhookState(info);
-    if (mode == TelegramMode::kWebhook && info.url.empty()) {
-        return Fail(kCheck,
-                    state + ", but TELEGRAM_WEBHOOK_SECRET is set, so serve expects a webhook",
-                    "run `bookbot telegram set-webhook --url https://…`, or unset "
-                    "TELEGRAM_WEBHOOK_SECRET to use long polling");
-    }
-    if (mode == TelegramMode::kPolling && !info.url.empty()) {
-        return Fail(kCheck,
-                    state +
-                        ", but serve would use long polling (no TELEGRAM_WEBHOOK_SECRET), "
-                        "which Telegram refuses while a webhook is set",
-                    "run `bookbot telegram delete-webhook`, or set TELEGRAM_WEBHOOK_SECRET to "
-                    "serve the webhook");
-    }
-    if (mode == TelegramMode::kWebhook && !info.last_error_message.empty() &&
-        info.pending_update_count > 0) {
-        return Fail(kCheck, state + ": Telegram cannot deliver updates",
-                    "check that the webhook URL reaches `bookbot serve` (TLS, proxy, path "
-                    "--webhook-path)");
-    }
-    const char* expected = mode == TelegramMode::kWebhook ? "webhook" : "long polling";
-    return Ok(kCheck, state + " (serve: " + expected + ")");
-}
-
 }  // namespace
 
 const char* StatusName(CheckResult::Status status) {
@@ -448,7 +342,7 @@ const char* StatusName(CheckResult::Status status) {
     return "?";
 }
 
-std::vector<CheckResult> RunDoctorChecks(DoctorOptions& options) {
+std::vector<CheckResult> RunDoctorChecks(const DoctorOptions& options, Platforms& platforms) {
     const core::SystemClock clock;
     Findings found;
     std::vector<CheckResult> results;
@@ -460,8 +354,11 @@ std::vector<CheckResult> RunDoctorChecks(DoctorOptions& options) {
     results.push_back(CheckDatabaseReachable(found));
     results.push_back(CheckSchema(found));
     results.push_back(CheckListenPort(options.listen));
-    results.push_back(CheckTelegramToken(options, found, clock));
-    results.push_back(CheckTelegramWebhook(options, found));
+    for (auto& platform : platforms) {
+        for (CheckResult& result : platform->Doctor(AddSecret, clock)) {
+            results.push_back(std::move(result));
+        }
+    }
     return results;
 }
 

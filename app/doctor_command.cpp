@@ -34,8 +34,13 @@ std::string FormatJson(const std::vector<CheckResult>& results) {
     return array.dump(2);
 }
 
-void RunDoctor(DoctorOptions& options) {
-    const std::vector<CheckResult> results = RunDoctorChecks(options);
+struct DoctorCommand {
+    DoctorOptions options;
+    Platforms platforms = MakePlatforms();
+};
+
+void RunDoctor(const DoctorOptions& options, Platforms& platforms) {
+    const std::vector<CheckResult> results = RunDoctorChecks(options, platforms);
     // Checks never print a secret; Redact masks any that slipped into a
     // message from elsewhere (the token, the webhook secret).
     if (options.json) {
@@ -55,37 +60,24 @@ void RunDoctor(DoctorOptions& options) {
 }  // namespace
 
 void AddDoctorCommand(CLI::App& app) {
-    auto o = std::make_shared<DoctorOptions>();
+    auto command = std::make_shared<DoctorCommand>();
+    DoctorOptions* o = &command->options;
     CLI::App* doctor = app.add_subcommand(
         "doctor",
-        "Check the deployment with the settings `serve` would use: configuration, time zone, "
-        "database URL, SQLite directory (writable, local disk), database reachable, schema "
-        "current, listen port free, Telegram token (getMe) and webhook state. Prints one line per "
-        "check (OK, FAIL with the fix, or SKIP); exits 1 if any check failed. Changes nothing. "
-        "Secrets come from the environment: TELEGRAM_BOT_TOKEN (or --telegram-token-file), "
-        "TELEGRAM_WEBHOOK_SECRET.");
+        "Check the deployment with the settings `serve` would use (the same options): "
+        "configuration, time zone, database URL, SQLite directory (writable, local disk), "
+        "database reachable, schema current, listen port free, and each platform (Telegram: "
+        "token (getMe) and webhook state). Prints one line per check (OK, FAIL with the fix, or "
+        "SKIP); exits 1 if any check failed. Changes nothing." +
+            PlatformsHelp(command->platforms));
     AddDatabaseOption(*doctor, o->db);
     AddConfigOption(*doctor, o->config);
     doctor->add_option("--listen", o->listen, "The HTTP listen address HOST:PORT to try to bind")
         ->envname("BOOKBOT_LISTEN")
         ->capture_default_str();
-    AddTelegramOptions(*doctor, o->telegram);
-    doctor
-        ->add_option("--telegram", o->telegram_mode,
-                     "The mode serve would run Telegram in (auto: webhook when "
-                     "TELEGRAM_WEBHOOK_SECRET is set, else long polling), to check the webhook "
-                     "state against; or webhook, polling, off")
-        ->envname("BOOKBOT_TELEGRAM_MODE")
-        ->check(CLI::IsMember({"auto", "webhook", "polling", "off"}))
-        ->capture_default_str();
-    doctor
-        ->add_option("--telegram-timeout", o->telegram_timeout_seconds,
-                     "Seconds one Bot API call may take")
-        ->envname("BOOKBOT_TELEGRAM_TIMEOUT")
-        ->check(CLI::Range(1, 300))
-        ->capture_default_str();
+    AddPlatformSettings(*doctor, command->platforms);
     doctor->add_flag("--json", o->json, "Print the results as a JSON array instead");
-    doctor->callback([o] { RunDoctor(*o); });
+    doctor->callback([command] { RunDoctor(command->options, command->platforms); });
 }
 
 }  // namespace bookbot::app

@@ -6,15 +6,25 @@
 #include "serve_runtime.hpp"
 
 namespace bookbot::app {
+namespace {
+
+struct ServeCommand {
+    ServeOptions options;
+    Platforms platforms = MakePlatforms();
+};
+
+}  // namespace
 
 void AddServeCommand(CLI::App& app) {
-    auto o = std::make_shared<ServeOptions>();
+    auto command = std::make_shared<ServeCommand>();
+    ServeOptions* o = &command->options;
     CLI::App* serve = app.add_subcommand(
         "serve",
-        "Run the bot: one HTTP server (GET /healthz, /readyz, /metrics; POST the Telegram "
-        "webhook), Telegram long polling when no webhook secret is set, and the outbox "
-        "dispatchers. Stops cleanly on SIGTERM/SIGINT. Secrets come from the environment: "
-        "TELEGRAM_BOT_TOKEN (or --telegram-token-file), TELEGRAM_WEBHOOK_SECRET.");
+        "Run the bot: one HTTP server (GET /healthz, /readyz, /metrics; POST the platforms' "
+        "webhooks), the platforms' background loops (e.g. Telegram long polling when no webhook "
+        "secret is set), and the outbox dispatchers. Stops cleanly on SIGTERM/SIGINT. A "
+        "platform is on when its settings are present; secrets come from the environment." +
+            PlatformsHelp(command->platforms));
     AddDatabaseOption(*serve, o->db);
     AddConfigOption(*serve, o->config);
     serve->add_option("--listen", o->listen, "HTTP listen address HOST:PORT (PORT 0: any free one)")
@@ -46,45 +56,14 @@ void AddServeCommand(CLI::App& app) {
         ->envname("BOOKBOT_SWEEP_SECONDS")
         ->check(CLI::Range(1, 86400))
         ->capture_default_str();
-    AddTelegramOptions(*serve, o->telegram);
     serve
-        ->add_option("--telegram", o->telegram_mode,
-                     "auto: webhook when TELEGRAM_WEBHOOK_SECRET is set, else long polling "
-                     "(when a token is set); or webhook, polling, off")
-        ->envname("BOOKBOT_TELEGRAM_MODE")
-        ->check(CLI::IsMember({"auto", "webhook", "polling", "off"}))
-        ->capture_default_str();
-    serve->add_option("--webhook-path", o->webhook_path, "Path Telegram POSTs updates to")
-        ->envname("BOOKBOT_TELEGRAM_WEBHOOK_PATH")
-        ->capture_default_str();
-    serve->add_option("--poll-timeout", o->poll_timeout_seconds, "Long-poll wait in seconds (0-50)")
-        ->envname("BOOKBOT_TELEGRAM_POLL_TIMEOUT")
-        ->check(CLI::Range(0, 50))
-        ->capture_default_str();
-    serve
-        ->add_option(
-            "--telegram-timeout", o->telegram_timeout_seconds,
-            "Seconds one Bot API call may take before it counts as failed (and is retried)")
-        ->envname("BOOKBOT_TELEGRAM_TIMEOUT")
-        ->check(CLI::Range(1, 300))
-        ->capture_default_str();
-    serve->add_option("--dispatchers", o->dispatcher_threads, "Outbox sending threads")
+        ->add_option("--dispatchers", o->dispatcher_threads,
+                     "Outbox sending threads (per platform that is on)")
         ->envname("BOOKBOT_DISPATCHERS")
         ->check(CLI::Range(1, 64))
         ->capture_default_str();
-    serve
-        ->add_option("--send-rate", o->send_rate,
-                     "Messages per second overall (Telegram allows about 30); 0: unpaced")
-        ->envname("BOOKBOT_SEND_RATE")
-        ->check(CLI::Range(0.0, 100000.0))
-        ->capture_default_str();
-    serve
-        ->add_option("--chat-rate", o->chat_rate,
-                     "Messages per second to one chat (about 1, with bursts); 0: unpaced")
-        ->envname("BOOKBOT_CHAT_RATE")
-        ->check(CLI::Range(0.0, 1000.0))
-        ->capture_default_str();
-    serve->callback([o] { Serve(*o); });
+    AddPlatformSettings(*serve, command->platforms);
+    serve->callback([command] { Serve(command->options, std::move(command->platforms)); });
 }
 
 }  // namespace bookbot::app

@@ -6,8 +6,9 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <future>
+#include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "bookbot/core/engine.hpp"
@@ -15,12 +16,10 @@
 #include "bookbot/core/outbox_dispatcher.hpp"
 #include "bookbot/core/update_metrics.hpp"
 #include "bookbot/transports/http/server.hpp"
-#include "bookbot/transports/telegram/callback_answers.hpp"
-#include "bookbot/transports/telegram/outbox_sender.hpp"
-#include "bookbot/transports/telegram/poller.hpp"
-#include "bookbot/transports/telegram/webhook.hpp"
 #include "cli_support.hpp"
 #include "config.hpp"
+#include "logging.hpp"
+#include "serve_loops.hpp"
 #include "wakeup.hpp"
 
 namespace bookbot::app {
@@ -51,11 +50,6 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace http = transports::http;
-namespace telegram = transports::telegram;
-
-// Dedupe records are kept this long: Telegram keeps an update for 24 h,
-// WhatsApp retries for days.
-constexpr auto kDedupeRetention = std::chrono::hours(24 * 7);
 
 std::string WorkerId() {
     char host[256] = {};
@@ -74,34 +68,34 @@ void DeclareServeMetrics(core::Metrics& metrics) {
     metrics.DeclareCounter("bookbot_sessions_swept_total", "Expired sessions removed.");
 }
 
-// The mode, checked: a token for any Telegram mode, a secret for a webhook.
-TelegramMode ResolveMode(ServeOptions& o) {
-    ResolveTelegramSettings(o.telegram);
-    const TelegramMode mode = PickTelegramMode(o.telegram_mode, o.telegram);
-    if (mode == TelegramMode::kOff) return mode;
-    RequireTelegramToken(o.telegram);
-    if (mode == TelegramMode::kWebhook && o.telegram.webhook_secret.empty()) {
-        throw std::invalid_argument(
-            "--telegram webhook needs TELEGRAM_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -), the "
-            "same one given to `bookbot telegram set-webhook`");
+// Keeps the platforms that are on (Configure() said so), in order.
+Platforms ConfigurePlatforms(Platforms platforms) {
+    Platforms on;
+    for (auto& platform : platforms) {
+        if (platform->Configure(AddSecret)) on.push_back(std::move(platform));
     }
-    return mode;
+    return on;
 }
 
 // Everything `serve` runs, built in dependency order and torn down in reverse.
 class Runtime {
 public:
-    explicit Runtime(ServeOptions options)
-        : options_(std::move(options)), mode_(ResolveMode(options_)) {
+    Runtime(ServeOptions options, Platforms platforms) : options_(std::move(options)) {
+        platforms_ = ConfigurePlatforms(std::move(platforms));  // bad settings fail first
         DeclareServeMetrics(metrics_);
         store_ = OpenCliStore(options_.db);
         store_->Migrate(clock_.Now());
         store_->RequireCurrentSchema();
         business_ = LoadBusinessOrDemo(options_.config);
         engine_ = std::make_unique<core::Engine>(*store_, business_, clock_);
-        if (mode_ != TelegramMode::kOff) StartTelegram();
+        intake_ =
+            std::make_unique<transports::Intake>(*engine_, &metrics_, [this] { wakeup_.Notify(); });
+        for (auto& platform : platforms_) StartPlatform(*platform);
         StartServer();
-        workers_.emplace_back([this](const std::stop_token& stop) { SweepLoop(stop); });
+        workers_.emplace_back([this](const std::stop_token& stop) {
+            SweepLoop(*store_, clock_, metrics_, wakeup_,
+                      std::chrono::seconds(options_.sweep_seconds), stop);
+        });
     }
 
     void Stop() {
@@ -110,13 +104,10 @@ public:
         for (auto& worker : workers_) worker.request_stop();
         wakeup_.Notify();
         workers_.clear();  // joins
-        if (poller_thread_.joinable()) {
-            poller_thread_.request_stop();
-            if (poller_done_.wait_for(std::chrono::seconds(options_.drain_seconds) + 1s) !=
-                std::future_status::ready) {
-                // Blocked in a long poll. Nothing it holds is uncommitted: the
-                // offset only moves after a batch committed.
-                core::log::Info("serve.stopped", {{"note", "long poll abandoned"}});
+        for (auto& platform : platforms_) {
+            if (!platform->Stop(std::chrono::seconds(options_.drain_seconds) + 1s)) {
+                core::log::Info("serve.stopped",
+                                {{"note", std::string(platform->Name()) + " loop abandoned"}});
                 std::fflush(stderr);
                 std::_Exit(0);
             }
@@ -125,56 +116,39 @@ public:
     }
 
 private:
-    void StartTelegram() {
-        telegram_ = ConnectTelegram(options_.telegram, clock_,
-                                    std::chrono::seconds(options_.telegram_timeout_seconds));
-        sender_ = std::make_unique<telegram::TelegramSender>(*telegram_.api);
-        callbacks_ = std::make_unique<telegram::CallbackAnswers>(*telegram_.api);
-        handler_ = std::make_unique<telegram::UpdateHandler>(
-            *engine_, *store_, clock_, &metrics_,
-            telegram::UpdateHandler::Hooks{
-                [this] { wakeup_.Notify(); },
-                [this](const std::string& id) { callbacks_->Enqueue(id); }});
+    void StartPlatform(transports::Platform& platform) {
+        platform.Start({*store_, clock_, metrics_, *intake_,
+                        [this](core::Millis timeout, const std::stop_token& stop) {
+                            wakeup_.Wait(wakeup_.Generation(), timeout, stop);
+                        }});
+        for (transports::Route& route : platform.Routes()) AddRoute(std::move(route));
+        const transports::Pacing pacing = platform.GetPacing();
         const std::string worker = WorkerId();
         for (int i = 0; i < options_.dispatcher_threads; ++i) {
             core::DispatcherOptions d;
-            d.platform = std::string(telegram::kPlatform);
+            d.platform = std::string(platform.Name());
             d.worker = worker + "-" + std::to_string(i);
-            // A claim must outlive one send; a crashed worker's claims come
-            // back after this long (then resent: at least once, never lost).
-            d.lease = 2 * std::chrono::seconds(options_.telegram_timeout_seconds) + 5s;
-            d.global_rate = options_.send_rate / options_.dispatcher_threads;
+            d.lease = pacing.lease;
+            d.global_rate = pacing.global_rate / options_.dispatcher_threads;
             d.global_burst = std::max(1.0, d.global_rate);
-            d.chat_rate = options_.chat_rate;
-            auto dispatcher =
-                std::make_unique<core::OutboxDispatcher>(*store_, *sender_, clock_, d, &metrics_);
+            d.chat_rate = pacing.chat_rate;
+            auto dispatcher = std::make_unique<core::OutboxDispatcher>(*store_, platform.Sender(),
+                                                                       clock_, d, &metrics_);
             workers_.emplace_back([this, raw = dispatcher.get()](const std::stop_token& stop) {
-                DispatchLoop(*raw, stop);
+                DispatchLoop(*raw, wakeup_, metrics_, stop);
             });
             dispatchers_.push_back(std::move(dispatcher));
         }
-        if (mode_ == TelegramMode::kWebhook) {
-            webhook_ = std::make_unique<telegram::Webhook>(
-                *handler_, options_.telegram.webhook_secret, clock_, &metrics_);
-            core::log::Info("telegram.webhook", {{"path", options_.webhook_path}});
-        } else {
-            telegram::PollerOptions p;
-            p.timeout_seconds = options_.poll_timeout_seconds;
-            poller_ =
-                std::make_unique<telegram::Poller>(*telegram_.api, *handler_, *store_, clock_, p);
-            std::promise<void> done;
-            poller_done_ = done.get_future();
-            poller_thread_ =
-                std::jthread([this, done = std::move(done)](const std::stop_token& stop) mutable {
-                    core::log::Info("telegram.polling",
-                                    {{"timeout_seconds", options_.poll_timeout_seconds}});
-                    poller_->Run([&stop] { return stop.stop_requested(); },
-                                 [this, &stop](core::Millis d) {
-                                     wakeup_.Wait(wakeup_.Generation(), d, stop);
-                                 });
-                    done.set_value();
-                });
+    }
+
+    void AddRoute(transports::Route route) {
+        static const std::set<std::string> kBuiltIn = {"/healthz", "/readyz", "/metrics"};
+        if (kBuiltIn.count(route.path) > 0 || routes_.count(route.path) > 0) {
+            throw std::invalid_argument("two routes on the path '" + route.path +
+                                        "' (built-in: /healthz, /readyz, /metrics): give the "
+                                        "platforms' webhooks different paths");
         }
+        routes_.emplace(route.path, std::move(route));
     }
 
     void StartServer() {
@@ -188,12 +162,14 @@ private:
         server_ =
             std::make_unique<http::Server>(s, [this](const http::Request& r) { return Route(r); });
         server_->Start();
+        std::string platforms;
+        for (const auto& p : platforms_) {
+            platforms += (platforms.empty() ? "" : ",") + std::string(p->Name()) + ":" + p->Mode();
+        }
         core::log::Info("serve.listening",
                         {{"address", address.host + ":" + std::to_string(server_->Port())},
                          {"store", store_->RedactedUrl()},
-                         {"telegram", mode_ == TelegramMode::kOff       ? "off"
-                                      : mode_ == TelegramMode::kWebhook ? "webhook"
-                                                                        : "polling"}});
+                         {"platforms", platforms.empty() ? "none" : platforms}});
     }
 
     http::Response Route(const http::Request& request) {
@@ -209,9 +185,9 @@ private:
         } else if (path == "/metrics") {
             route = "metrics";
             response = MetricsPage();
-        } else if (webhook_ && path == options_.webhook_path) {
-            route = "telegram_webhook";
-            response = webhook_->Handle(request);
+        } else if (const auto it = routes_.find(path); it != routes_.end()) {
+            route = it->second.name;
+            response = it->second.handle(request);
         } else {
             response.status = 404;
             response.body = "not found\n";
@@ -254,66 +230,26 @@ private:
         return response;
     }
 
-    void DispatchLoop(core::OutboxDispatcher& dispatcher, const std::stop_token& stop) {
-        while (!stop.stop_requested()) {
-            const std::uint64_t seen = wakeup_.Generation();
-            core::Millis idle = 500ms;  // other instances' rows are only seen by polling
-            try {
-                if (dispatcher.RunOnce().claimed > 0) continue;
-            } catch (const core::StorageError& e) {
-                core::CountStoreError(&metrics_, e);
-                core::log::Warn("outbox.store_error",
-                                {{"kind", core::KindName(e.kind())}, {"error", e.what()}});
-                idle = 1s;
-            }
-            wakeup_.Wait(seen, idle, stop);
-        }
-    }
-
-    void SweepLoop(const std::stop_token& stop) {
-        while (!stop.stop_requested()) {
-            try {
-                const core::TimePoint now = clock_.Now();
-                const std::int64_t swept = core::SweepExpiredSessions(*store_, now);
-                metrics_.Add("bookbot_sessions_swept_total", {}, static_cast<double>(swept));
-                const std::int64_t forgotten = store_->Write([&](core::UnitOfWork& unit) {
-                    return unit.DeleteInboundBefore(now - kDedupeRetention, 10'000);
-                });
-                if (swept > 0 || forgotten > 0) {
-                    core::log::Info("sweep", {{"sessions", swept}, {"dedupe_records", forgotten}});
-                }
-            } catch (const core::StorageError& e) {
-                core::CountStoreError(&metrics_, e);
-                core::log::Warn("sweep.store_error", {{"error", e.what()}});
-            }
-            wakeup_.Wait(wakeup_.Generation(), std::chrono::seconds(options_.sweep_seconds), stop);
-        }
-    }
-
     ServeOptions options_;
-    TelegramMode mode_;
     const core::SystemClock clock_;
     core::Metrics metrics_;
     Wakeup wakeup_;
     std::unique_ptr<core::Store> store_;
     core::Business business_;
     std::unique_ptr<core::Engine> engine_;
-    TelegramConnection telegram_;
-    std::unique_ptr<telegram::TelegramSender> sender_;
-    std::unique_ptr<telegram::CallbackAnswers> callbacks_;
-    std::unique_ptr<telegram::UpdateHandler> handler_;
-    std::unique_ptr<telegram::Webhook> webhook_;
-    std::unique_ptr<telegram::Poller> poller_;
+    std::unique_ptr<transports::Intake> intake_;
+    // The ones that are on. Their loops use the members above; the routes,
+    // dispatchers and server below use them.
+    Platforms platforms_;
+    std::map<std::string, transports::Route, std::less<>> routes_;
     std::vector<std::unique_ptr<core::OutboxDispatcher>> dispatchers_;
     std::unique_ptr<http::Server> server_;
     std::vector<std::jthread> workers_;
-    std::future<void> poller_done_;
-    std::jthread poller_thread_;
 };
 
 }  // namespace
 
-void Serve(ServeOptions options) {
+void Serve(ServeOptions options, Platforms platforms) {
     // Every thread started from here on inherits the mask; this one waits.
     sigset_t signals;
     sigemptyset(&signals);
@@ -321,7 +257,7 @@ void Serve(ServeOptions options) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    Runtime runtime(std::move(options));
+    Runtime runtime(std::move(options), std::move(platforms));
     int received = 0;
     sigwait(&signals, &received);
     core::log::Info("serve.signal", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});

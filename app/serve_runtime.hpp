@@ -5,10 +5,11 @@
 #include <optional>
 #include <string>
 
-#include "telegram_settings.hpp"
+#include "platforms.hpp"
 
 namespace bookbot::app {
 
+// serve's own settings; each platform's are its own (platforms.hpp).
 struct ServeOptions {
     std::string db;
     std::optional<std::string> config;
@@ -18,15 +19,7 @@ struct ServeOptions {
     int handler_threads = 4;
     int drain_seconds = 10;
     int sweep_seconds = 60;
-
-    TelegramSettings telegram;
-    std::string telegram_mode = "auto";  // auto, webhook, polling, off
-    std::string webhook_path = "/telegram/webhook";
-    int poll_timeout_seconds = 25;
-    int telegram_timeout_seconds = 15;  // one Bot API call (long polls get theirs on top)
-    int dispatcher_threads = 2;
-    double send_rate = 30;  // messages/s overall; 0 = unpaced
-    double chat_rate = 1;   // messages/s per chat; 0 = unpaced
+    int dispatcher_threads = 2;  // per platform that is on
 };
 
 // Where serve listens: an IP address (not a host name) and a port.
@@ -40,9 +33,10 @@ struct ListenAddress {
 ListenAddress ParseListen(const std::string& text);
 
 // Runs `bookbot serve` until SIGTERM or SIGINT: the HTTP server (health,
-// readiness, metrics, the Telegram webhook), long polling or not, the outbox
-// dispatchers and the session sweeper. Throws for what stops it from starting
-// (bad options, the store, the address in use).
-void Serve(ServeOptions options);
+// readiness, metrics, and the routes of every platform that is on), the
+// platforms' background loops, their outbox dispatchers and the session
+// sweeper. Throws for what stops it from starting (bad options, the store,
+// the address in use, two routes on one path).
+void Serve(ServeOptions options, Platforms platforms);
 
 }  // namespace bookbot::app

@@ -1,82 +1,16 @@
 #include "telegram_settings.hpp"
 
-#include <cstdlib>
-#include <fstream>
-#include <stdexcept>
-
-#include "bookbot/transports/telegram/secret.hpp"
 #include "logging.hpp"
+#include "platforms.hpp"
 
 namespace bookbot::app {
 
 void AddTelegramOptions(CLI::App& command, TelegramSettings& settings) {
-    command
-        .add_option("--telegram-token-file", settings.token_file,
-                    "File whose first line is the bot token (else the environment variable "
-                    "TELEGRAM_BOT_TOKEN)")
-        ->envname("TELEGRAM_BOT_TOKEN_FILE");
-    command
-        .add_option("--telegram-api", settings.api_base_url,
-                    "Bot API base URL (a local Bot API server, or a fake in tests; plain http only "
-                    "for loopback)")
-        ->envname("TELEGRAM_API_BASE_URL")
-        ->capture_default_str();
-}
-
-void ResolveTelegramSettings(TelegramSettings& settings) {
-    if (const char* token = std::getenv(kEnvTelegramToken); token != nullptr && *token != '\0') {
-        settings.token = token;
-    } else if (!settings.token_file.empty()) {
-        std::ifstream file(settings.token_file);
-        if (!file || !std::getline(file, settings.token) || settings.token.empty()) {
-            throw std::invalid_argument(
-                "cannot read a bot token from " + settings.token_file +
-                ": the file must exist and hold the token on its first line");
-        }
-        while (!settings.token.empty() &&
-               (settings.token.back() == '\r' || settings.token.back() == ' ')) {
-            settings.token.pop_back();
-        }
-    }
-    AddSecret(settings.token);
-    if (const char* secret = std::getenv("TELEGRAM_WEBHOOK_SECRET"); secret != nullptr) {
-        settings.webhook_secret = secret;
-    }
-    if (!settings.webhook_secret.empty()) {
-        AddSecret(settings.webhook_secret);
-        if (!transports::telegram::ValidSecretToken(settings.webhook_secret)) {
-            throw std::invalid_argument(
-                "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - "
-                "(Telegram's rule); e.g. generate one with: openssl rand -hex 32");
-        }
-    }
+    AddSettings(command, transports::telegram::ConnectionSettings(settings));
 }
 
 void RequireTelegramToken(TelegramSettings& settings) {
-    ResolveTelegramSettings(settings);
-    if (!settings.HasToken()) {
-        throw std::invalid_argument(
-            "no Telegram bot token: set TELEGRAM_BOT_TOKEN or pass --telegram-token-file FILE "
-            "(get a token from @BotFather)");
-    }
-}
-
-TelegramMode PickTelegramMode(const std::string& option, const TelegramSettings& settings) {
-    if (option == "off" || (option == "auto" && !settings.HasToken())) return TelegramMode::kOff;
-    if (option == "polling") return TelegramMode::kPolling;
-    if (option == "webhook") return TelegramMode::kWebhook;
-    return settings.webhook_secret.empty() ? TelegramMode::kPolling : TelegramMode::kWebhook;
-}
-
-TelegramConnection ConnectTelegram(const TelegramSettings& settings, const core::Clock& clock,
-                                   std::chrono::milliseconds request_timeout) {
-    transports::http::ClientOptions options;
-    options.request_timeout = request_timeout;
-    TelegramConnection connection;
-    connection.client = std::make_unique<transports::http::Client>(settings.api_base_url, options);
-    connection.api =
-        std::make_unique<transports::telegram::BotApi>(*connection.client, settings.token, clock);
-    return connection;
+    transports::telegram::RequireTelegramToken(settings, AddSecret);
 }
 
 }  // namespace bookbot::app

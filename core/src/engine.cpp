@@ -1,6 +1,7 @@
 #include "bookbot/core/engine.hpp"
 
 #include "bookbot/core/flows.hpp"
+#include "bookbot/core/outbox_dispatcher.hpp"
 
 namespace bookbot::core {
 namespace {
@@ -51,6 +52,11 @@ HandleResult Engine::Handle(const Inbound& in) {
             store_.Write([&](UnitOfWork& unit) {
                 if (!unit.RecordInbound(in.platform, in.external_id, now)) {
                     result.duplicate = true;
+                    return;
+                }
+                if (in.event != Inbound::Event::kMessage) {
+                    SetChatBlocked(unit, in.platform, in.chat_id,
+                                   in.event == Inbound::Event::kBlocked, now);
                     return;
                 }
                 const SessionKey key{in.platform, in.user_id};

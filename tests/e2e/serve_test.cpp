@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 
 #include "bookbot/backends/open_store.hpp"
 #include "bookbot/core/store.hpp"
@@ -96,6 +97,31 @@ TEST_CASE("the same update delivered twice has one effect", "[serve][webhook]") 
     CHECK(serve.Get("/metrics").body.find("bookbot_dedupe_hits_total{transport=\"telegram\"} 1") !=
           std::string::npos);
     CHECK(api.MessagesSent() == 1);
+}
+
+TEST_CASE("a button press delivered six times is answered once", "[serve][webhook]") {
+    auto db = TestDatabase::Create();
+    FakeBotApi api(kBotToken);
+    Serve serve(db->Url(), api, Mode::kWebhook);
+    User ana(api, 314);
+    REQUIRE(serve.Post(ana.Text("/start")).status == 200);
+    REQUIRE(ana.WaitFor("What would you like to do?"));
+
+    const std::string press = ana.Press("Book an appointment");
+    for (int i = 0; i < 6; ++i) REQUIRE(serve.Post(press).status == 200);
+    REQUIRE(ana.WaitFor("Which service"));
+    // Answers leave one queue in order: once a later press is answered, every
+    // answer queued for the replays before it has been sent too.
+    const std::string next = ana.Press("Haircut");
+    REQUIRE(serve.Post(next).status == 200);
+    const auto id = [](const std::string& update) {
+        return nlohmann::json::parse(update)["callback_query"]["id"].get<std::string>();
+    };
+    REQUIRE(api.WaitUntil([&] { return api.TimesAnswered(id(next)) == 1; }));
+    CHECK(api.TimesAnswered(id(press)) == 1);
+    CHECK(api.CallbacksAnswered() == 2);
+    CHECK(serve.Get("/metrics").body.find("bookbot_dedupe_hits_total{transport=\"telegram\"} 5") !=
+          std::string::npos);
 }
 
 TEST_CASE("killed with SIGKILL in the middle of a flow, a restarted bot continues it",

@@ -114,6 +114,12 @@ std::size_t FakeBotApi::CallbacksAnswered() const {
     return callbacks_;
 }
 
+std::size_t FakeBotApi::TimesAnswered(const std::string& callback_query_id) const {
+    const std::lock_guard lock(mutex_);
+    return static_cast<std::size_t>(
+        std::count(answered_.begin(), answered_.end(), callback_query_id));
+}
+
 std::size_t FakeBotApi::FailuresServed() const {
     const std::lock_guard lock(mutex_);
     return failures_;
@@ -181,6 +187,7 @@ http::Response FakeBotApi::Apply(const std::string& method, const std::string& b
     }
     if (method == "answerCallbackQuery") {
         ++callbacks_;
+        answered_.push_back(request.value("callback_query_id", std::string()));
         return Ok(true);
     }
     if (method == "getUpdates") {

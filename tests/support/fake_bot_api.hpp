@@ -76,6 +76,8 @@ public:
     std::vector<Message> Chat(std::int64_t chat_id) const;
     std::size_t MessagesSent() const;  // sendMessage calls applied, all chats
     std::size_t CallbacksAnswered() const;
+    // answerCallbackQuery calls for this callback_query id.
+    std::size_t TimesAnswered(const std::string& callback_query_id) const;
     std::size_t FailuresServed() const;
     // The highest getUpdates offset the bot has confirmed.
     std::int64_t ConfirmedOffset() const;
@@ -98,6 +100,7 @@ private:
     std::int64_t next_message_id_ = 1;
     std::size_t sent_ = 0;
     std::size_t callbacks_ = 0;
+    std::vector<std::string> answered_;  // callback_query ids, in order
     std::size_t failures_ = 0;
     std::deque<Fault> faults_;
     bool polling_conflict_ = false;

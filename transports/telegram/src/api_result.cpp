@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <chrono>
 
+#include "bookbot/transports/common/json.hpp"
+#include "bookbot/transports/common/utf8.hpp"
 #include "bookbot/transports/telegram/codec.hpp"
-#include "json_util.hpp"
-#include "utf8.hpp"
 
 namespace bookbot::transports::telegram {
 namespace {

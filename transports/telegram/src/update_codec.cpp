@@ -3,8 +3,8 @@
 #include <charconv>
 #include <limits>
 
+#include "bookbot/transports/common/json.hpp"
 #include "bookbot/transports/telegram/codec.hpp"
-#include "json_util.hpp"
 
 namespace bookbot::transports::telegram {
 namespace {
@@ -156,8 +156,10 @@ ParsedUpdate FromMyChatMember(const Json& change, ParsedUpdate update) {
     if (!status) return Malformed(std::move(update), "my_chat_member.new_chat_member.status");
     if (*status == "kicked") {
         update.kind = ParsedUpdate::Kind::kBlocked;
+        update.inbound.event = core::Inbound::Event::kBlocked;
     } else if (*status == "member") {
         update.kind = ParsedUpdate::Kind::kUnblocked;
+        update.inbound.event = core::Inbound::Event::kUnblocked;
     } else {
         return Ignored(std::move(update), "my_chat_member with another status");
     }

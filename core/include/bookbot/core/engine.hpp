@@ -21,7 +21,9 @@ struct HandleResult {
 // Handles inbound updates, each as ONE unit of work on the store: dedupe by
 // (platform, external id) → load the session (expired reads as fresh) → run
 // the flow step → save the session with compare-and-set and sliding expiry →
-// append the history → put the replies in the outbox. A conflict runs the
+// append the history → put the replies in the outbox. A block/unblock event
+// (Inbound::Event) is deduped the same way and then only marks the chat
+// (SetChatBlocked), in that same unit, with no replies. A conflict runs the
 // whole step again; a replay has exactly one effect. Thread-safe: holds no
 // state of its own beyond references.
 class Engine {

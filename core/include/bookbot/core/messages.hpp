@@ -16,11 +16,19 @@ struct Inbound {
         kButton,       // the user pressed a button whose payload is `payload`
         kUnsupported,  // a photo, a sticker, …: answered politely
     };
+    // Most updates are messages for the flows (kMessage, then `kind` says
+    // which). A platform also reports that the user blocked the bot or
+    // unblocked it: the engine records that in the same unit as the dedupe
+    // (the outbox then holds back, or again sends, that chat's replies) and
+    // runs no flow; `kind` and `payload` are unused. (A separate field rather
+    // than more `Kind` values, so that the flows see only messages.)
+    enum class Event { kMessage, kBlocked, kUnblocked };
 
     std::string platform;     // "telegram", "whatsapp", "console"
     std::string external_id;  // the platform's id of the update: the dedupe key
     std::string user_id;
     std::string chat_id;
+    Event event = Event::kMessage;
     Kind kind = Kind::kText;
     std::string payload;
     TimePoint at{};

@@ -3,13 +3,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "bookbot/core/clock.hpp"
 #include "bookbot/core/messages.hpp"
+#include "bookbot/transports/common/codec_error.hpp"
 
 // Telegram updates (webhook bodies and getUpdates answers) → core types. Pure
 // functions: no I/O, no clock, safe on any input. Request bodies are in
@@ -22,15 +22,11 @@ inline constexpr std::string_view kPlatform = "telegram";
 // answer holds up to 100 of them. Deeper nesting than kMaxJsonDepth is hostile.
 inline constexpr std::size_t kMaxUpdateBytes = std::size_t{1024} * 1024;
 inline constexpr std::size_t kMaxResponseBytes = std::size_t{8} * 1024 * 1024;
-inline constexpr int kMaxJsonDepth = 64;
+using transports::kMaxJsonDepth;
 
 // A body that cannot be an update: not JSON, over budget, too deeply nested,
-// no usable update_id. The webhook answers 400. The message never contains
-// more than a byte offset of the input.
-class CodecError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+// no usable update_id. The webhook answers 400 (shared by every platform).
+using transports::CodecError;
 
 struct ParsedUpdate {
     enum class Kind {
@@ -45,7 +41,8 @@ struct ParsedUpdate {
     // unreadable (kIgnored, reason "malformed").
     std::optional<std::int64_t> update_id;
     // kInbound: the whole update. kBlocked / kUnblocked: platform,
-    // external_id, user_id, chat_id and `at` (kind and payload unused).
+    // external_id, user_id, chat_id, `at` and `event` (kind and payload
+    // unused); the engine handles all three alike.
     core::Inbound inbound;
     // Set for every callback_query with a readable id, ignored ones included:
     // answer it at once so the user's button stops spinning.

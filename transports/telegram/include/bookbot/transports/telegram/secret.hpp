@@ -5,10 +5,7 @@
 namespace bookbot::transports::telegram {
 
 // Whether the X-Telegram-Bot-Api-Secret-Token header `got` equals the
-// configured `expected`. Constant time: it always reads all of `got`
-// (attacker-chosen, so its length reveals nothing) against `expected`
-// cyclically, without a data-dependent branch, so neither the position of the
-// first difference nor a length mismatch shows in the timing of the content.
+// configured `expected`, in constant time (transports::ConstantTimeEquals).
 // An empty `expected` matches nothing.
 bool SecretMatches(std::string_view expected, std::string_view got) noexcept;
 

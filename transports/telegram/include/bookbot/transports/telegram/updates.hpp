@@ -3,44 +3,34 @@
 #include <functional>
 #include <string>
 
-#include "bookbot/core/clock.hpp"
-#include "bookbot/core/engine.hpp"
-#include "bookbot/core/metrics.hpp"
-#include "bookbot/core/store.hpp"
+#include "bookbot/transports/platform/intake.hpp"
 #include "bookbot/transports/telegram/codec.hpp"
 
 namespace bookbot::transports::telegram {
 
-// Hands parsed updates to the engine, whichever way they came in (webhook or
-// long polling). Thread-safe.
+// Hands parsed updates to the Intake, whichever way they came in (webhook or
+// long polling): messages, presses and block/unblock events each as one unit
+// of work; ignored updates only counted. Thread-safe.
 class UpdateHandler {
 public:
-    struct Hooks {
-        // After a unit committed new replies: wake the outbox dispatcher.
-        std::function<void()> committed;
-        // A button press was received (handled, replayed or ignored): answer
-        // the callback query now so the user's button stops spinning.
-        std::function<void(const std::string& callback_query_id)> answer_callback;
-    };
+    // Called for a button press that is new (not a replay of one handled
+    // before), or ignored (never deduped): answer the callback query now so
+    // the user's button stops spinning. A replayed press was answered when it
+    // was new, so it is not answered again.
+    using AnswerCallback = std::function<void(const std::string& callback_query_id)>;
 
-    enum class Outcome { kHandled, kDuplicate, kIgnored, kBlocked, kUnblocked };
+    enum class Outcome { kHandled, kDuplicate, kIgnored };
 
-    UpdateHandler(core::Engine& engine, core::Store& store, const core::Clock& clock,
-                  core::Metrics* metrics, Hooks hooks);
+    UpdateHandler(Intake& intake, AnswerCallback answer_callback)
+        : intake_(intake), answer_callback_(std::move(answer_callback)) {}
 
-    // One update as one unit of work. Returns once it committed; throws
-    // core::StorageError when the store failed and nothing was committed (the
-    // update must be delivered again).
+    // Returns once the update committed; throws core::StorageError when the
+    // store failed and nothing was committed (the update must come again).
     Outcome Handle(const ParsedUpdate& update);
 
 private:
-    Outcome Apply(const ParsedUpdate& update);
-
-    core::Engine& engine_;
-    core::Store& store_;
-    const core::Clock& clock_;
-    core::Metrics* metrics_;
-    Hooks hooks_;
+    Intake& intake_;
+    AnswerCallback answer_callback_;
 };
 
 }  // namespace bookbot::transports::telegram

@@ -4,8 +4,9 @@
 #include <string>
 #include <string_view>
 
-// Just enough UTF-8 for Telegram's limits, which count UTF-16 code units.
-namespace bookbot::transports::telegram::utf8 {
+// Just enough UTF-8 for the platforms' limits (Telegram counts UTF-16 code
+// units, WhatsApp characters): decode, encode, validate, cut on a boundary.
+namespace bookbot::transports::utf8 {
 
 inline constexpr char32_t kReplacement = 0xFFFD;
 
@@ -29,4 +30,4 @@ bool Valid(std::string_view s);
 // At most `max_bytes` of `s`, cut on a code point boundary.
 std::string_view CutBytes(std::string_view s, std::size_t max_bytes);
 
-}  // namespace bookbot::transports::telegram::utf8
+}  // namespace bookbot::transports::utf8

@@ -1,6 +1,6 @@
-#include "utf8.hpp"
+#include "bookbot/transports/common/utf8.hpp"
 
-namespace bookbot::transports::telegram::utf8 {
+namespace bookbot::transports::utf8 {
 namespace {
 
 bool Continuation(unsigned char c) { return (c & 0xC0U) == 0x80U; }
@@ -75,4 +75,4 @@ std::string_view CutBytes(std::string_view s, std::size_t max_bytes) {
     return s.substr(0, end);
 }
 
-}  // namespace bookbot::transports::telegram::utf8
+}  // namespace bookbot::transports::utf8

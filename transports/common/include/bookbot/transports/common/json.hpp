@@ -7,11 +7,14 @@
 #include <string>
 #include <string_view>
 
-// Bounded parsing and checked access to JSON, for the codec's sources only
-// (nlohmann never appears in a public header). Every accessor answers
+#include "bookbot/transports/common/codec_error.hpp"
+
+// Bounded parsing and checked access to JSON, for every platform codec's
+// sources (Telegram, WhatsApp). Include it from .cpp files only: nlohmann
+// never appears in a platform's public header. Every accessor answers
 // "absent" for a missing member or a value of the wrong type, so hostile
 // input cannot reach an unchecked get<>.
-namespace bookbot::transports::telegram::json {
+namespace bookbot::transports::json {
 
 using Json = nlohmann::json;
 
@@ -34,4 +37,4 @@ std::optional<bool> Bool(const Json* value);
 // instead of throwing.
 std::string Dump(const Json& value);
 
-}  // namespace bookbot::transports::telegram::json
+}  // namespace bookbot::transports::json

@@ -1,10 +1,10 @@
-#include "json_util.hpp"
+#include "bookbot/transports/common/json.hpp"
 
 #include <limits>
 
-#include "bookbot/transports/telegram/codec.hpp"
+#include "bookbot/transports/common/codec_error.hpp"
 
-namespace bookbot::transports::telegram::json {
+namespace bookbot::transports::json {
 
 Json ParseBounded(std::string_view body, std::size_t max_bytes, std::string_view what) {
     if (body.size() > max_bytes) {
@@ -70,4 +70,4 @@ std::string Dump(const Json& value) {
     return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-}  // namespace bookbot::transports::telegram::json
+}  // namespace bookbot::transports::json

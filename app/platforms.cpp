@@ -1,0 +1,46 @@
+#include "platforms.hpp"
+
+#include <type_traits>
+
+#include "bookbot/transports/telegram/platform.hpp"
+
+namespace bookbot::app {
+
+Platforms MakePlatforms() {
+    Platforms platforms;
+    // The registration list: one line per platform.
+    platforms.push_back(std::make_unique<transports::telegram::TelegramPlatform>());
+    return platforms;
+}
+
+void AddSettings(CLI::App& command, const std::vector<transports::Setting>& settings) {
+    for (const transports::Setting& s : settings) {
+        std::visit(
+            [&](auto* target) {
+                using T = std::remove_pointer_t<decltype(target)>;
+                CLI::Option* option = command.add_option(s.flag, *target, s.help);
+                if (!s.env.empty()) option->envname(s.env);
+                if constexpr (std::is_arithmetic_v<T>) {
+                    if (s.min < s.max) {
+                        option->check(CLI::Range(static_cast<T>(s.min), static_cast<T>(s.max)));
+                    }
+                } else {
+                    if (!s.choices.empty()) option->check(CLI::IsMember(s.choices));
+                }
+                if (s.show_default) option->capture_default_str();
+            },
+            s.value);
+    }
+}
+
+void AddPlatformSettings(CLI::App& command, Platforms& platforms) {
+    for (auto& platform : platforms) AddSettings(command, platform->Settings());
+}
+
+std::string PlatformsHelp(const Platforms& platforms) {
+    std::string help;
+    for (const auto& platform : platforms) help += " " + platform->Help();
+    return help;
+}
+
+}  // namespace bookbot::app

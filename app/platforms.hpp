@@ -1,0 +1,27 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <vector>
+
+#include "bookbot/transports/platform/platform.hpp"
+
+namespace bookbot::app {
+
+using Platforms = std::vector<std::unique_ptr<transports::Platform>>;
+
+// One of each platform this binary knows, unconfigured (platforms.cpp: adding
+// a platform is one line there).
+Platforms MakePlatforms();
+
+// Declares `settings` on `command` (CLI11 options with their environment
+// variables, ranges and choices): the only place platform settings meet CLI11.
+void AddSettings(CLI::App& command, const std::vector<transports::Setting>& settings);
+
+// Every platform's settings on `command`, in registration order.
+void AddPlatformSettings(CLI::App& command, Platforms& platforms);
+
+// The platforms' Help() sentences, for a command's description.
+std::string PlatformsHelp(const Platforms& platforms);
+
+}  // namespace bookbot::app

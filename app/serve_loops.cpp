@@ -1,0 +1,55 @@
+#include "serve_loops.hpp"
+
+#include "bookbot/core/log.hpp"
+#include "bookbot/core/update_metrics.hpp"
+
+namespace bookbot::app {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Dedupe records are kept this long: Telegram keeps an update for 24 h,
+// WhatsApp retries for days.
+constexpr auto kDedupeRetention = std::chrono::hours(24 * 7);
+
+}  // namespace
+
+void DispatchLoop(core::OutboxDispatcher& dispatcher, Wakeup& wakeup, core::Metrics& metrics,
+                  const std::stop_token& stop) {
+    while (!stop.stop_requested()) {
+        const std::uint64_t seen = wakeup.Generation();
+        core::Millis idle = 500ms;  // other instances' rows are only seen by polling
+        try {
+            if (dispatcher.RunOnce().claimed > 0) continue;
+        } catch (const core::StorageError& e) {
+            core::CountStoreError(&metrics, e);
+            core::log::Warn("outbox.store_error",
+                            {{"kind", core::KindName(e.kind())}, {"error", e.what()}});
+            idle = 1s;
+        }
+        wakeup.Wait(seen, idle, stop);
+    }
+}
+
+void SweepLoop(core::Store& store, const core::Clock& clock, core::Metrics& metrics, Wakeup& wakeup,
+               std::chrono::seconds every, const std::stop_token& stop) {
+    while (!stop.stop_requested()) {
+        try {
+            const core::TimePoint now = clock.Now();
+            const std::int64_t swept = core::SweepExpiredSessions(store, now);
+            metrics.Add("bookbot_sessions_swept_total", {}, static_cast<double>(swept));
+            const std::int64_t forgotten = store.Write([&](core::UnitOfWork& unit) {
+                return unit.DeleteInboundBefore(now - kDedupeRetention, 10'000);
+            });
+            if (swept > 0 || forgotten > 0) {
+                core::log::Info("sweep", {{"sessions", swept}, {"dedupe_records", forgotten}});
+            }
+        } catch (const core::StorageError& e) {
+            core::CountStoreError(&metrics, e);
+            core::log::Warn("sweep.store_error", {{"error", e.what()}});
+        }
+        wakeup.Wait(wakeup.Generation(), every, stop);
+    }
+}
+
+}  // namespace bookbot::app
