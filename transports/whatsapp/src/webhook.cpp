@@ -1,7 +1,5 @@
 #include "bookbot/transports/whatsapp/webhook.hpp"
 
-#include <chrono>
-
 #include "bookbot/core/log.hpp"
 #include "bookbot/core/storage_error.hpp"
 #include "bookbot/core/update_metrics.hpp"
@@ -24,10 +22,6 @@ std::string_view Query(const http::Request& request) {
     const std::string_view target = request.target;
     const std::size_t mark = target.find('?');
     return mark == std::string_view::npos ? std::string_view() : target.substr(mark + 1);
-}
-
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
@@ -79,19 +73,14 @@ http::Response Webhook::Deliver(const http::Request& request) const {
     }
     for (const std::string& reason : parsed.ignored) {
         core::CountUpdate(metrics_, kTransport, "ignored");
-        core::log::Debug("whatsapp.ignored", {{"reason", reason}});
+        core::log::Debug("whatsapp.update_ignored", {{"reason", reason}});
     }
     try {
-        for (const core::Inbound& in : parsed.messages) {
-            const auto start = std::chrono::steady_clock::now();
-            const core::HandleResult result = handle_message_(in);
-            core::CountHandled(metrics_, kTransport, result, SecondsSince(start));
-        }
+        for (const core::Inbound& in : parsed.messages) handle_message_(in);
         for (const StatusEvent& status : parsed.statuses) handle_status_(status);
         return Answer(200, "");
     } catch (const core::StorageError& e) {
-        core::CountStoreError(metrics_, e);
-        core::CountUpdate(metrics_, kTransport, "failed");
+        // Counted where it happened (the Intake); the whole body comes again.
         core::log::Error("whatsapp.webhook_store_error",
                          {{"kind", core::KindName(e.kind())}, {"error", e.what()}});
         http::Response response = Answer(503, "store unavailable; deliver again\n");

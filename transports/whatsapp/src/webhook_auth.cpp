@@ -127,7 +127,7 @@ std::optional<std::string> VerifyHandshake(std::string_view query, std::string_v
         challenge == hub.end()) {
         return std::nullopt;
     }
-    if (!SecretMatches(verify_token, token->second)) return std::nullopt;
+    if (!ConstantTimeEquals(verify_token, token->second)) return std::nullopt;
     if (!ChallengeShaped(challenge->second)) return std::nullopt;
     return challenge->second;
 }

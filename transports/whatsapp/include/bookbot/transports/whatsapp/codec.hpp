@@ -2,13 +2,13 @@
 
 #include <cstddef>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "bookbot/core/clock.hpp"
 #include "bookbot/core/messages.hpp"
+#include "bookbot/transports/common/codec_error.hpp"
 
 // WhatsApp Cloud API webhooks → core types. Pure functions: no I/O, no clock,
 // safe on any input. Request bodies are in requests.hpp, Graph API answers in
@@ -27,12 +27,9 @@ inline constexpr std::size_t kMaxIdBytes = 256;
 inline constexpr std::size_t kMaxErrorBytes = 300;
 
 // A body that cannot be a webhook: not JSON (invalid UTF-8 included), over a
-// budget, too deeply nested, or not `object: whatsapp_business_account`. The
-// message never contains more than a byte offset of the input.
-class CodecError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+// budget or too deeply nested. The message never contains more than a byte
+// offset of the input.
+using transports::CodecError;
 
 // What WhatsApp says became of a message the bot sent (statuses[]).
 struct StatusEvent {

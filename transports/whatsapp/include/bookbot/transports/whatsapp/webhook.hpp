@@ -23,9 +23,10 @@ struct WebhookSettings {
 //   POST: X-Hub-Signature-256 checked on the raw body before anything else:
 //     missing → 401, wrong → 403, nothing parsed or written.
 //     not a webhook body → 400.
-//     each message → `handle_message`, one unit of work each, in body order
-//     (a replay is a dedupe hit inside the engine); each status →
-//     `handle_status`. 200 only after all of them committed.
+//     each message → `handle_message` (the Intake: one unit of work each,
+//     counted there, a replay a dedupe hit), in body order; each status →
+//     `handle_status`; skipped items counted "ignored". 200 only after all of
+//     them committed.
 //     a core::StorageError from either → 503 with Retry-After; WhatsApp
 //     delivers the whole body again and the messages already committed are
 //     duplicates then.
