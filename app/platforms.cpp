@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "bookbot/transports/telegram/platform.hpp"
+#include "bookbot/transports/whatsapp/platform.hpp"
 
 namespace bookbot::app {
 
@@ -10,6 +11,7 @@ Platforms MakePlatforms() {
     Platforms platforms;
     // The registration list: one line per platform.
     platforms.push_back(std::make_unique<transports::telegram::TelegramPlatform>());
+    platforms.push_back(std::make_unique<transports::whatsapp::WhatsAppPlatform>());
     return platforms;
 }
 

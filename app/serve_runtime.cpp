@@ -88,6 +88,11 @@ public:
         store_->Migrate(clock_.Now());
         store_->RequireCurrentSchema();
         business_ = LoadBusinessOrDemo(options_.config);
+        for (const auto& platform : platforms_) {
+            if (const std::size_t max = platform->MaxChoices(); max > 0) {
+                business_.max_choices[std::string(platform->Name())] = max;
+            }
+        }
         engine_ = std::make_unique<core::Engine>(*store_, business_, clock_);
         intake_ =
             std::make_unique<transports::Intake>(*engine_, &metrics_, [this](std::string_view p) {

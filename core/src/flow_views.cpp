@@ -2,6 +2,7 @@
 
 #include <date/tz.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace bookbot::core {
@@ -11,6 +12,9 @@ constexpr int kServicesPerPage = 6;
 constexpr int kDaysPerPage = 8;
 constexpr int kTimesPerPage = 12;
 constexpr int kBookingsPerPage = 6;
+// Buttons AddNav may add to a page: previous, next, back and cancel. Counted
+// whether or not they show, so a page's items do not depend on its position.
+constexpr int kNavWithCancel = 4;
 
 int PageOf(Session& s) {
     int page = 0;
@@ -143,6 +147,13 @@ std::vector<int> FlowViews::FreeResourcesAt(const Service& service, TimePoint st
     return {};
 }
 
+int FlowViews::PerPage(const Session& s, int preferred, int reserved) const {
+    const auto limit = b_.max_choices.find(s.key.platform);
+    if (limit == b_.max_choices.end()) return preferred;
+    const auto room = static_cast<int>(std::min<std::size_t>(limit->second, 1000)) - reserved;
+    return std::clamp(room, 1, preferred);
+}
+
 template <typename T>
 void FlowViews::AddNav(Reply& reply, const Paged<T>& page, bool with_cancel) const {
     std::vector<Button> nav;
@@ -164,7 +175,8 @@ Reply FlowViews::Render(Session& s) {
     Reply r;
     if (step == "service") {
         r.text = b_.Text("pick_service");
-        const auto page = Page(b_.services, PageOf(s), kServicesPerPage);
+        const auto page =
+            Page(b_.services, PageOf(s), PerPage(s, kServicesPerPage, kNavWithCancel));
         std::vector<Button> buttons;
         for (const Service& sv : page.items) {
             buttons.push_back(
@@ -175,7 +187,7 @@ Reply FlowViews::Render(Session& s) {
     } else if (step == "day" && service) {
         const auto days = FreeDays(*service);
         r.text = b_.Text(days.empty() ? "no_days" : "pick_day", {{"service", service->name}});
-        const auto page = Page(days, PageOf(s), kDaysPerPage);
+        const auto page = Page(days, PageOf(s), PerPage(s, kDaysPerPage, kNavWithCancel));
         std::vector<Button> buttons;
         for (const LocalDate& d : page.items)
             buttons.push_back({DayLabel(d), "day:" + d.ToString()});
@@ -186,7 +198,7 @@ Reply FlowViews::Render(Session& s) {
         const auto slots = FreeSlots(b_.rules, service->duration, day, now_, LoadOccupancy(day));
         r.text =
             slots.empty() ? b_.Text("slot_taken") : b_.Text("pick_time", {{"day", DayLabel(day)}});
-        const auto page = Page(slots, PageOf(s), kTimesPerPage);
+        const auto page = Page(slots, PageOf(s), PerPage(s, kTimesPerPage, kNavWithCancel));
         std::vector<Button> buttons;
         for (const Slot& slot : page.items) {
             buttons.push_back(
@@ -206,7 +218,8 @@ Reply FlowViews::Render(Session& s) {
     } else if (step == "mine") {
         const auto bookings = unit_.UpcomingBookings(s.key, now_);
         r.text = b_.Text(bookings.empty() ? "no_bookings" : "your_bookings");
-        const auto page = Page(bookings, PageOf(s), kBookingsPerPage);
+        const auto page =
+            Page(bookings, PageOf(s), PerPage(s, kBookingsPerPage, kNavWithCancel - 1));
         std::vector<Button> buttons;
         for (const Booking& bk : page.items) {
             const auto d = Describe(bk);

@@ -38,6 +38,10 @@ private:
     std::vector<LocalDate> FreeDays(const Service& service);
     std::string DayLabel(LocalDate date) const;
     std::string TimeLabel(TimePoint t) const;
+    // Items per page: `preferred`, or fewer when the session's platform limits
+    // the buttons of a reply (Business::max_choices) and `reserved` of them are
+    // navigation; at least 1.
+    int PerPage(const Session& s, int preferred, int reserved) const;
     // Appends the page's navigation row and Back/Cancel.
     template <typename T>
     void AddNav(Reply& reply, const Paged<T>& page, bool with_cancel) const;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -37,6 +39,11 @@ struct Business {
     std::chrono::minutes change_cutoff{120};
     Millis session_ttl{std::chrono::minutes(30)};
     Texts texts = DefaultTexts();  // overrides merged over the defaults
+    // The most buttons one reply may carry, per platform ("whatsapp": 10),
+    // as each platform declares it; lists page to it instead of losing a
+    // choice. A platform not named here has no limit. Set by the composition
+    // root, not by the configuration file.
+    std::map<std::string, std::size_t, std::less<>> max_choices;
 
     const Service* FindService(std::string_view id) const;
     // The text for `key`, with each {name} replaced from `values`.

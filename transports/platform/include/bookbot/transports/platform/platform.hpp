@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <stop_token>
@@ -144,6 +145,10 @@ public:
     virtual Pacing GetPacing() const = 0;
     // For serve's start-up log line: "webhook", "polling", …
     virtual std::string Mode() const = 0;
+    // The most buttons one of its messages can carry (WhatsApp: 10 rows of a
+    // list); the flows page their lists to it (core::Business::max_choices).
+    // 0: no limit that the flows' pages could reach.
+    virtual std::size_t MaxChoices() const { return 0; }
 
     // Stops its background loops within `grace`. Returns false when one could
     // not stop in time (e.g. blocked in a long poll); it holds nothing

@@ -1,0 +1,99 @@
+#include "bookbot/transports/whatsapp/platform.hpp"
+
+#include <stdexcept>
+
+#include "bookbot/core/log.hpp"
+
+namespace bookbot::transports::whatsapp {
+
+using namespace std::chrono_literals;
+
+WhatsAppPlatform::~WhatsAppPlatform() = default;
+
+std::string WhatsAppPlatform::Help() const {
+    return "WhatsApp is on when WHATSAPP_ACCESS_TOKEN (or --whatsapp-access-token-file) and "
+           "WHATSAPP_PHONE_NUMBER_ID are set; it then needs WHATSAPP_APP_SECRET and "
+           "WHATSAPP_VERIFY_TOKEN and serves its webhook on --whatsapp-webhook-path.";
+}
+
+bool WhatsAppPlatform::Configure(const SecretSink& secrets) {
+    ResolveWhatsAppSettings(settings_, secrets);
+    return settings_.On();
+}
+
+void WhatsAppPlatform::Start(const PlatformHost& host) {
+    connection_ = ConnectWhatsApp(settings_);
+    sender_ = std::make_unique<WhatsAppSender>(*connection_.api);
+    Intake& intake = host.intake;
+    webhook_ = std::make_unique<Webhook>(
+        WebhookSettings{settings_.app_secret, settings_.verify_token, settings_.phone_number_id},
+        [&intake](const core::Inbound& in) { return intake.Handle(in); },
+        [](const StatusEvent& status) {
+            // Recorded against the outbox row once the store keeps the wamid
+            // of each sent message; until then a failure is logged.
+            if (status.state == StatusEvent::State::kFailed) {
+                core::log::Warn("whatsapp.delivery_failed",
+                                {{"message_id", status.message_id}, {"error", status.error}});
+            }
+        },
+        host.clock, &host.metrics);
+    core::log::Info("whatsapp.webhook", {{"path", settings_.webhook_path}});
+}
+
+std::vector<Route> WhatsAppPlatform::Routes() {
+    return {{settings_.webhook_path, "whatsapp_webhook",
+             [this](const http::Request& request) { return webhook_->Handle(request); }}};
+}
+
+Pacing WhatsAppPlatform::GetPacing() const {
+    Pacing pacing;
+    pacing.lease = 2 * std::chrono::seconds(settings_.timeout_seconds) + 5s;
+    pacing.global_rate = settings_.send_rate;
+    pacing.chat_rate = settings_.chat_rate;
+    return pacing;
+}
+
+std::vector<CheckResult> WhatsAppPlatform::Doctor(const SecretSink& secrets,
+                                                  const core::Clock& /*clock*/) {
+    std::vector<CheckResult> checks;
+    try {
+        ResolveWhatsAppSettings(settings_, secrets);
+    } catch (const std::invalid_argument& e) {
+        checks.push_back(CheckResult::Fail("whatsapp settings", e.what(),
+                                           "set the WhatsApp settings README lists"));
+        return checks;
+    }
+    if (!settings_.On()) {
+        checks.push_back(CheckResult::Skip(
+            "whatsapp", "off (no WHATSAPP_ACCESS_TOKEN / WHATSAPP_PHONE_NUMBER_ID)"));
+        return checks;
+    }
+    for (const char* built_in : {"/healthz", "/readyz", "/metrics"}) {
+        if (settings_.webhook_path == built_in) {
+            checks.push_back(CheckResult::Fail(
+                "whatsapp settings",
+                "the webhook path " + settings_.webhook_path + " is one of serve's own endpoints",
+                "pass another --whatsapp-webhook-path (default /whatsapp/webhook)"));
+            return checks;
+        }
+    }
+    checks.push_back(CheckResult::Ok(
+        "whatsapp settings",
+        "app secret and verify token present; webhook on " + settings_.webhook_path));
+    try {
+        const WhatsAppConnection connection = ConnectWhatsApp(settings_);
+        const PhoneNumber number = connection.api->GetPhoneNumber();
+        checks.push_back(CheckResult::Ok(
+            "whatsapp token",
+            "accepted for " + number.display_phone_number +
+                (number.verified_name.empty() ? "" : " (" + number.verified_name + ")")));
+    } catch (const std::exception& e) {
+        checks.push_back(
+            CheckResult::Fail("whatsapp token", e.what(),
+                              "check WHATSAPP_ACCESS_TOKEN (a permanent system user token with "
+                              "whatsapp_business_messaging) and WHATSAPP_PHONE_NUMBER_ID"));
+    }
+    return checks;
+}
+
+}  // namespace bookbot::transports::whatsapp
