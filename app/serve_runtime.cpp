@@ -21,6 +21,7 @@
 #include "bookbot/transports/telegram/webhook.hpp"
 #include "cli_support.hpp"
 #include "config.hpp"
+#include "service_notifier.hpp"
 #include "wakeup.hpp"
 
 namespace bookbot::app {
@@ -322,9 +323,11 @@ void Serve(ServeOptions options) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     Runtime runtime(std::move(options));
+    ServiceNotifier systemd;  // READY=1 (Type=notify), WATCHDOG=1 while running
     int received = 0;
     sigwait(&signals, &received);
     core::log::Info("serve.signal", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    systemd.Stopping();
     runtime.Stop();
 }
 
