@@ -21,6 +21,7 @@
 #include "config.hpp"
 #include "logging.hpp"
 #include "serve_loops.hpp"
+#include "service_notifier.hpp"
 #include "wakeup.hpp"
 
 namespace bookbot::app {
@@ -302,9 +303,11 @@ void Serve(ServeOptions options, Platforms platforms) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     Runtime runtime(std::move(options), std::move(platforms));
+    ServiceNotifier systemd;  // READY=1 (Type=notify), WATCHDOG=1 while running
     int received = 0;
     sigwait(&signals, &received);
     core::log::Info("serve.signal", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    systemd.Stopping();
     runtime.Stop();
 }
 

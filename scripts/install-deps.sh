@@ -5,6 +5,10 @@
 #   scripts/install-deps.sh --test   also the PostgreSQL 15 server used by the tests
 #   scripts/install-deps.sh --format only clang-format
 #   scripts/install-deps.sh --tidy   only clang-tidy (with run-clang-tidy)
+#   scripts/install-deps.sh --package  also what scripts/package.sh and
+#                                      scripts/test-install.sh need (amd64 .deb)
+#   scripts/install-deps.sh --arm64    also the arm64 cross compiler and qemu
+#                                      (the arm64 .deb, scripts/test-arm64.sh)
 set -euo pipefail
 
 packages=(
@@ -19,6 +23,9 @@ case "${1:-}" in
     --test) packages+=(postgresql-15 postgresql-client-15) ;;
     --format) packages=(clang-format) ;;
     --tidy) packages=(clang-tidy) ;;
+    --package) packages+=(dpkg-dev lintian systemd adduser binutils) ;;
+    --arm64) packages+=(dpkg-dev lintian systemd adduser binutils crossbuild-essential-arm64
+        qemu-user-static postgresql-15 postgresql-client-15) ;;
 esac
 
 missing=()
