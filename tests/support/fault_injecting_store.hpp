@@ -58,15 +58,18 @@ public:
     std::vector<core::HumanFlag> ListOpenFlags(std::int64_t l) override { return Forward("ListOpenFlags", &UnitOfWork::ListOpenFlags, l); }
     bool ResolveFlag(std::int64_t id, TimePoint now) override { return Forward("ResolveFlag", &UnitOfWork::ResolveFlag, id, now); }
     std::optional<std::int64_t> InsertBooking(const core::Booking& b, const std::vector<TimePoint>& c, TimePoint now) override { return Forward("InsertBooking", &UnitOfWork::InsertBooking, b, c, now); }
+    std::optional<core::PlacedBooking> InsertBookingOnFirstFree(const core::Booking& b, const std::vector<int>& r, const std::vector<TimePoint>& c, TimePoint now) override { return Forward("InsertBookingOnFirstFree", &UnitOfWork::InsertBookingOnFirstFree, b, r, c, now); }
     bool CancelBooking(std::int64_t id, TimePoint now) override { return Forward("CancelBooking", &UnitOfWork::CancelBooking, id, now); }
     std::optional<core::Booking> FindBooking(std::int64_t id) override { return Forward("FindBooking", &UnitOfWork::FindBooking, id); }
     std::vector<core::Booking> UpcomingBookings(const SessionKey& k, TimePoint now) override { return Forward("UpcomingBookings", &UnitOfWork::UpcomingBookings, k, now); }
     std::vector<core::Booking> BookingsBetween(TimePoint f, TimePoint t) override { return Forward("BookingsBetween", &UnitOfWork::BookingsBetween, f, t); }
     std::vector<core::OccupiedCell> OccupiedCells(TimePoint f, TimePoint t) override { return Forward("OccupiedCells", &UnitOfWork::OccupiedCells, f, t); }
+    std::vector<std::int64_t> CountOccupiedCells(const std::vector<std::pair<TimePoint, TimePoint>>& r) override { return Forward("CountOccupiedCells", &UnitOfWork::CountOccupiedCells, r); }
     std::int64_t Enqueue(const std::string& p, const std::string& c, const std::string& b, TimePoint now) override { return Forward("Enqueue", &UnitOfWork::Enqueue, p, c, b, now); }
     std::vector<core::OutboxMessage> ClaimOutbox(const std::string& w, const std::string& p, TimePoint now, Millis lease, std::int64_t l) override { return Forward("ClaimOutbox", &UnitOfWork::ClaimOutbox, w, p, now, lease, l); }
     std::optional<core::OutboxMessage> ClaimChatOutbox(const std::string& w, const std::string& p, const std::string& c, TimePoint now, Millis lease) override { return Forward("ClaimChatOutbox", &UnitOfWork::ClaimChatOutbox, w, p, c, now, lease); }
     bool MarkSent(std::int64_t id, const std::string& w, TimePoint now) override { return Forward("MarkSent", &UnitOfWork::MarkSent, id, w, now); }
+    std::vector<std::int64_t> MarkSentMany(const std::vector<std::int64_t>& ids, const std::string& w, TimePoint now) override { return Forward("MarkSentMany", &UnitOfWork::MarkSentMany, ids, w, now); }
     bool MarkRetry(std::int64_t id, const std::string& w, TimePoint next, const std::string& e) override { return Forward("MarkRetry", &UnitOfWork::MarkRetry, id, w, next, e); }
     bool MarkDead(std::int64_t id, const std::string& w, const std::string& e) override { return Forward("MarkDead", &UnitOfWork::MarkDead, id, w, e); }
     std::vector<core::OutboxMessage> ListOutbox(core::OutboxStatus s, std::int64_t l) override { return Forward("ListOutbox", &UnitOfWork::ListOutbox, s, l); }
@@ -126,6 +129,7 @@ public:
     std::string BackendName() const override { return target_.BackendName(); }
     std::vector<core::TableSpec> DataTables() const override { return target_.DataTables(); }
     std::string RedactedUrl() const override { return target_.RedactedUrl(); }
+    std::string Durability() override { return target_.Durability(); }
 
 private:
     class Unit;

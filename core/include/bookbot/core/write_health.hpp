@@ -60,6 +60,7 @@ public:
     std::string BackendName() const override { return inner_->BackendName(); }
     std::vector<TableSpec> DataTables() const override { return inner_->DataTables(); }
     std::string RedactedUrl() const override { return inner_->RedactedUrl(); }
+    std::string Durability() override { return inner_->Durability(); }
 
 private:
     std::unique_ptr<Store> inner_;
