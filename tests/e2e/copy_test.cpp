@@ -167,7 +167,7 @@ TEST_CASE("copy refuses a non-empty target, another schema and bad URLs, writing
         Open(*to)->Migrate(kStart);
         to->ExecRaw(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at)"
-            " VALUES (2, 'from_the_future', 'x', 0)");
+            " VALUES (99, 'from_the_future', 'x', 0)");
         const CommandResult r = Copy(*from, *to);
         CHECK(r.exit_code == 1);
         CHECK_THAT(r.output, Catch::Contains("copy refused, nothing written") &&
@@ -177,7 +177,7 @@ TEST_CASE("copy refuses a non-empty target, another schema and bad URLs, writing
     SECTION("a source with a newer schema") {
         from->ExecRaw(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at)"
-            " VALUES (2, 'from_the_future', 'x', 0)");
+            " VALUES (99, 'from_the_future', 'x', 0)");
         auto to = TestDatabase::Create();
         const CommandResult r = Copy(*from, *to);
         CHECK(r.exit_code == 1);

@@ -60,5 +60,26 @@ TEST_CASE("malformed URLs are refused, saying why", "[url]") {
     CheckInvalid("postgres://u:s3cret@host:70000/db", "port '70000'");
 }
 
+TEST_CASE("SQLite is durable unless the URL opts out; unknown options are refused", "[url]") {
+    using Sync = DatabaseUrl::Synchronous;
+    CHECK(DatabaseUrl::Parse("sqlite:///a/b.db").synchronous() == Sync::kFull);
+    CHECK(DatabaseUrl::Parse("sqlite:///a/b.db?synchronous=full").synchronous() == Sync::kFull);
+    const DatabaseUrl normal = DatabaseUrl::Parse("sqlite://b.db?synchronous=normal");
+    CHECK(normal.synchronous() == Sync::kNormal);
+    CHECK(normal.target() == "b.db");
+    for (const char* url : {"sqlite:///a/b.db?synchronous=off", "sqlite:///a/b.db?cache=shared",
+                            "sqlite:///a/b.db?synchronous=normal&x=1"}) {
+        INFO(url);
+        try {
+            DatabaseUrl::Parse(url);
+            FAIL("accepted");
+        } catch (const StorageError& e) {
+            CHECK(e.kind() == StorageError::Kind::kInvalid);
+            CHECK_THAT(e.what(), Catch::Contains("unknown option"));
+            CHECK_THAT(e.what(), Catch::Contains("synchronous=normal"));
+        }
+    }
+}
+
 }  // namespace
 }  // namespace bookbot::backends
