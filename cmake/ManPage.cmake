@@ -14,6 +14,8 @@ function(bookbot_help out_var)
     if(NOT status EQUAL 0)
         message(FATAL_ERROR "bookbot ${ARGN} --help failed (${status}): ${error}")
     endif()
+    # "Usage: <path of the build>/bookbot ..." reads "Usage: bookbot ...".
+    string(REPLACE "${BOOKBOT}" "bookbot" text "${text}")
     set(${out_var} "${text}" PARENT_SCOPE)
 endfunction()
 

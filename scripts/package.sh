@@ -48,7 +48,9 @@ cmake --build "$build_dir" -j2 --target bookbot bookbot_man bookbot_changelog
 # Depends is written by hand (packaging/CMakeLists.txt): check that it names
 # exactly the shared libraries the binary needs ...
 binary="$build_dir/app/bookbot"
-needed=$(readelf -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | paste -sd' ')
+# (The dynamic loader, which arm64 binaries name, is libc6's, like libc.so.6.)
+needed=$(readelf -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | grep -v '^ld-linux' |
+    sort | paste -sd' ')
 listed=$(tr ' ' '\n' <"$build_dir/deb-sonames.txt" | sed '/^$/d' | sort | paste -sd' ')
 if [[ "$needed" != "$listed" ]]; then
     echo "package.sh: bookbot needs: $needed" >&2

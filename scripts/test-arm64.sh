@@ -50,9 +50,9 @@ chat $'/start\n2\n' | grep -q "Your upcoming bookings:" ||
 
 echo "test-arm64: idle memory of serve (qemu's own memory included)"
 mkfifo "$work/serve.pipe"
-arm64 "$build_dir/app/bookbot" serve --db "sqlite://$work/serve.db" --listen 127.0.0.1:0 \
+qemu-aarch64-static -L "$sysroot" "$build_dir/app/bookbot" serve --db "sqlite://$work/serve.db" --listen 127.0.0.1:0 \
     --telegram off 2>"$work/serve.pipe" &
-serve_pid=$!
+serve_pid=$! # qemu itself: its memory is the arm64 process plus the translator
 exec 4<"$work/serve.pipe"
 while IFS= read -r -t 120 line <&4; do
     [[ "$line" == *serve.listening* ]] && break
