@@ -49,6 +49,7 @@ void Step(WhatsAppServe& serve, Customer& c, const std::string& body, const std:
     const bool arrived = c.WaitForNew(expect, before);
     INFO("expected \"" << expect << "\"; last message: " << c.LastText());
     REQUIRE(arrived);
+    REQUIRE(c.WaitSettled());  // the next step's press reads the whole answer
 }
 
 TEST_CASE("whatsapp: the handshake answers the challenge only for the verify token", "[whatsapp]") {
