@@ -139,6 +139,23 @@ bool Customer::WaitFor(const std::string& text) {
     });
 }
 
+bool Customer::WaitSettled() {
+    return graph_.WaitUntil([&] {
+        const auto messages = graph_.Chat(wa_id_);
+        return messages.empty() || !messages.back().choices.empty();
+    });
+}
+
+bool Customer::WaitForNew(const std::string& text, std::size_t after) {
+    return graph_.WaitUntil([&] {
+        const auto messages = graph_.Chat(wa_id_);
+        for (std::size_t i = after; i < messages.size(); ++i) {
+            if (messages[i].text.find(text) != std::string::npos) return true;
+        }
+        return false;
+    });
+}
+
 bool Customer::WaitForMessages(std::size_t count) {
     return graph_.WaitUntil([&] { return graph_.Chat(wa_id_).size() >= count; });
 }

@@ -62,7 +62,12 @@ public:
     std::string PressNth(std::size_t index);
     std::string Sticker();
 
-    bool WaitFor(const std::string& text);
+    bool WaitFor(const std::string& text);  // any message so far
+    // Waits until the last answer arrived whole: every answer ends with the
+    // current step, which has choices, and a chat's messages arrive in order.
+    bool WaitSettled();
+    // Waits until a message after the first `after` ones contains `text`.
+    bool WaitForNew(const std::string& text, std::size_t after);
     bool WaitForMessages(std::size_t count);
     std::string LastText() const;
     std::vector<FakeGraphApi::Message> Messages() const { return graph_.Chat(wa_id_); }
