@@ -6,32 +6,26 @@
 #include <set>
 
 #include "bookbot/core/log.hpp"
+#include "bookbot/core/store_wrapper.hpp"
 #include "dispatcher_fixture.hpp"
 
 namespace bookbot::testing {
 namespace {
 
 // Counts the write units that reach the store it wraps.
-class CountingStore final : public core::Store {
+class CountingStore final : public core::StoreWrapper {
 public:
-    explicit CountingStore(core::Store& inner) : inner_(inner) {}
+    explicit CountingStore(core::Store& inner) : StoreWrapper(inner) {}
     void Run(Access access, const std::function<void(UnitOfWork&)>& work) override {
         if (access == Access::kWrite) ++writes;
-        inner_.Run(access, work);
+        StoreWrapper::Run(access, work);
     }
-    std::vector<core::MigrationInfo> Migrate(core::TimePoint now) override {
-        return inner_.Migrate(now);
-    }
-    core::MigrationStatus GetMigrationStatus() override { return inner_.GetMigrationStatus(); }
-    std::vector<std::string> DescribeSchema() override { return inner_.DescribeSchema(); }
-    std::string BackendName() const override { return inner_.BackendName(); }
-    std::vector<core::TableSpec> DataTables() const override { return inner_.DataTables(); }
-    std::string RedactedUrl() const override { return inner_.RedactedUrl(); }
 
     std::atomic<int> writes{0};
+};
 
 private:
-    core::Store& inner_;
+core::Store& inner_;
 };
 
 // Answers every message at once, except those to chat "H", which hang until

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bookbot/core/store.hpp"
+#include "bookbot/core/store_wrapper.hpp"
 
 namespace bookbot::testing {
 
@@ -106,9 +107,9 @@ std::string Describe(const Fault& fault);
 
 // Wraps `target` (which must outlive it). Unarmed, it only counts; armed, it
 // injects ONE fault, then behaves like the target again. Thread-safe.
-class FaultInjectingStore final : public core::Store {
+class FaultInjectingStore final : public core::StoreWrapper {
 public:
-    explicit FaultInjectingStore(core::Store& target) : target_(target) {}
+    explicit FaultInjectingStore(core::Store& target) : StoreWrapper(target), target_(target) {}
 
     // Arms `fault` (replacing any armed one) and restarts the counts.
     void Arm(const Fault& fault);
@@ -121,15 +122,6 @@ public:
     int Units() const;
 
     void Run(Access access, const std::function<void(core::UnitOfWork&)>& work) override;
-    std::vector<core::MigrationInfo> Migrate(core::TimePoint now) override {
-        return target_.Migrate(now);
-    }
-    core::MigrationStatus GetMigrationStatus() override { return target_.GetMigrationStatus(); }
-    std::vector<std::string> DescribeSchema() override { return target_.DescribeSchema(); }
-    std::string BackendName() const override { return target_.BackendName(); }
-    std::vector<core::TableSpec> DataTables() const override { return target_.DataTables(); }
-    std::string RedactedUrl() const override { return target_.RedactedUrl(); }
-    std::string Durability() override { return target_.Durability(); }
 
 private:
     class Unit;

@@ -10,6 +10,7 @@
 #include "bookbot/core/clock.hpp"
 #include "bookbot/core/storage_error.hpp"
 #include "bookbot/core/store.hpp"
+#include "bookbot/core/store_wrapper.hpp"
 
 namespace bookbot::core {
 
@@ -48,19 +49,13 @@ private:
 
 // A Store that reports the outcome of every write unit to a WriteHealth and
 // otherwise forwards everything to the store it owns.
-class HealthReportingStore final : public Store {
+class HealthReportingStore final : public StoreWrapper {
 public:
+    // `*inner` is bound before `inner` is moved into the member: same object.
     HealthReportingStore(std::unique_ptr<Store> inner, WriteHealth& health)
-        : inner_(std::move(inner)), health_(health) {}
+        : StoreWrapper(*inner), inner_(std::move(inner)), health_(health) {}
 
     void Run(Access access, const std::function<void(UnitOfWork&)>& work) override;
-    std::vector<MigrationInfo> Migrate(TimePoint now) override { return inner_->Migrate(now); }
-    MigrationStatus GetMigrationStatus() override { return inner_->GetMigrationStatus(); }
-    std::vector<std::string> DescribeSchema() override { return inner_->DescribeSchema(); }
-    std::string BackendName() const override { return inner_->BackendName(); }
-    std::vector<TableSpec> DataTables() const override { return inner_->DataTables(); }
-    std::string RedactedUrl() const override { return inner_->RedactedUrl(); }
-    std::string Durability() override { return inner_->Durability(); }
 
 private:
     std::unique_ptr<Store> inner_;
