@@ -24,10 +24,6 @@ public:
     std::atomic<int> writes{0};
 };
 
-private:
-core::Store& inner_;
-};
-
 // Answers every message at once, except those to chat "H", which hang until
 // Release() (or 10 s, then "sent": the platform took it). Fails everything
 // while Fail(true).
