@@ -16,5 +16,6 @@ export BUILD_DIR=${BUILD_DIR:-build-sanitize}
 # Stop at the first report, with a stack; the children (bookbot serve, …)
 # inherit these.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 exec scripts/test.sh -E '^(crash|bench)\.' "$@"
