@@ -49,9 +49,9 @@ void AddVersionCommand(CLI::App& app) {
 }
 
 }  // namespace
-}  // namespace bookbot::app
 
-int main(int argc, char** argv) {
+// The CLI; main() below only adds a last catch for what escapes set-up.
+int Main(int argc, char** argv) {
 #if defined(M_ARENA_MAX)
     // glibc gives each thread that allocates its own arena (up to 8 per core),
     // and each keeps what it freed: a burst of large requests on the handler
@@ -130,4 +130,17 @@ int main(int argc, char** argv) {
         return 1;
     }
     return 0;
+}
+
+}  // namespace bookbot::app
+
+int main(int argc, char** argv) {
+    try {
+        return bookbot::app::Main(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bookbot: error: %s\n", e.what());
+    } catch (...) {
+        std::fputs("bookbot: error: unknown exception\n", stderr);
+    }
+    return 1;
 }

@@ -20,7 +20,7 @@ namespace {
 std::atomic<std::uint64_t> g_faults{0};
 struct sigaction g_previous {};
 std::size_t g_page_size = 4096;
-constexpr std::size_t kMaxPage = 64 * 1024;
+constexpr std::size_t kMaxPage = std::size_t{64} * 1024;
 constexpr std::size_t kMaxLine = 4096;
 
 // Parses the hex number at `*p`, advancing past it.
@@ -86,7 +86,9 @@ void OnSigbus(int signal, siginfo_t* info, void* context) {
     const auto address = reinterpret_cast<std::uintptr_t>(info->si_addr);
     if (info->si_code == BUS_ADRERR && InShmMapping(address)) {
         const int saved_errno = errno;
-        auto* page = reinterpret_cast<void*>(address & ~(g_page_size - 1));
+        // The faulting page: an address computed from an address, by necessity.
+        auto* page = reinterpret_cast<void*>(  // NOLINT(performance-no-int-to-ptr)
+            address & ~(g_page_size - 1));
         alignas(16) char copy[kMaxPage];
         std::memcpy(copy, page, g_page_size);  // reading the page still works
         void* remapped = mmap(page, g_page_size, PROT_READ | PROT_WRITE,

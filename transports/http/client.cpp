@@ -32,7 +32,7 @@ using BeastRequest = bhttp::request<bhttp::string_body>;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using Kind = HttpError::Kind;
 
-constexpr std::size_t kMaxResponseHeader = 64 * 1024;
+constexpr std::size_t kMaxResponseHeader = std::size_t{64} * 1024;
 
 std::string Millis(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
 

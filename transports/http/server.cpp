@@ -50,7 +50,7 @@ using BeastResponse = bhttp::response<bhttp::string_body>;
 // After an answer that closes the connection, the rest of what the client
 // sent is read and dropped for a short while, so that closing with unread
 // data (which makes the kernel send a reset) does not destroy the answer.
-constexpr std::size_t kLingerBytes = 1024 * 1024;
+constexpr std::size_t kLingerBytes = std::size_t{1024} * 1024;
 constexpr std::chrono::milliseconds kMaxLinger{1000};
 constexpr std::chrono::milliseconds kAcceptRetry{50};
 constexpr std::size_t kFirstRead = 4096;
@@ -745,7 +745,12 @@ Server::Server(ServerOptions options, Handler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
 Server::~Server() {
-    impl_->Shutdown(std::chrono::milliseconds(0));
+    try {
+        impl_->Shutdown(std::chrono::milliseconds(0));
+    } catch (...) {
+        // A destructor must not throw; a failed stop leaves only sockets the
+        // process is about to release anyway.
+    }
     // Handlers still running use the server: it stays, for the process's
     // remaining moments (see Shutdown).
     if (impl_->Abandoned()) static_cast<void>(impl_.release());

@@ -23,8 +23,8 @@ using Handler = std::function<Response(const Request&)>;
 struct ServerOptions {
     std::string address = "127.0.0.1";
     std::uint16_t port = 8080;  // 0: any free port (see Server::Port)
-    std::size_t body_limit = 1024 * 1024;
-    std::size_t header_limit = 16 * 1024;
+    std::size_t body_limit = std::size_t{1024} * 1024;
+    std::size_t header_limit = std::size_t{16} * 1024;
     std::chrono::milliseconds header_timeout{10'000};  // to receive a request's header
                                                        // (and a new connection's first byte)
     std::chrono::milliseconds read_timeout{30'000};    // to receive a whole request
