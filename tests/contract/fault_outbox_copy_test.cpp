@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 
 #include "bookbot/core/outbox_dispatcher.hpp"
 #include "fault_helpers.hpp"
@@ -16,16 +17,22 @@
 namespace bookbot::testing {
 namespace {
 
-// Records every message it was handed and says "sent".
+// Records every message it was handed and says "sent". Thread-safe: the
+// dispatcher sends a batch's messages in parallel.
 class RecordingSender final : public core::OutboxSender {
 public:
     core::SendOutcome Send(const core::OutboxMessage& message) override {
+        const std::lock_guard lock(mutex_);
         sends_[message.chat_id].push_back(message.body);
         return core::SendOutcome::Sent();
     }
-    const std::map<std::string, std::vector<std::string>>& sends() const { return sends_; }
+    std::map<std::string, std::vector<std::string>> sends() const {
+        const std::lock_guard lock(mutex_);
+        return sends_;
+    }
 
 private:
+    mutable std::mutex mutex_;
     std::map<std::string, std::vector<std::string>> sends_;
 };
 
