@@ -6,7 +6,12 @@
 namespace bookbot::core {
 namespace {
 
-constexpr int kMaxAttempts = 8;
+// A version conflict means another update of the same chat committed first.
+// Each round of racers has a winner, so a burst of N updates of one chat
+// needs up to N attempts for its last one; Telegram and WhatsApp deliver a
+// chat's messages and presses in separate queues, so bursts of a few dozen
+// are possible (a 503 would only have the platform deliver it again later).
+constexpr int kMaxAttempts = 64;
 
 struct Unstamped {
     std::optional<std::int64_t> version;
