@@ -152,7 +152,8 @@ private:
         platform.Start({*store_, clock_, metrics_, *intake_,
                         [this](core::Millis timeout, const std::stop_token& stop) {
                             wakeup_.Wait(wakeup_.Generation(), timeout, stop);
-                        }});
+                        },
+                        core::CustomerCommandMenu(business_)});
         for (transports::Route& route : platform.Routes()) AddRoute(std::move(route));
         const transports::Pacing pacing = platform.GetPacing();
         const std::string worker = WorkerId();

@@ -97,6 +97,15 @@ core::MigrationStatus ReadMigrationStatus(SqlConnection& conn) {
 }
 
 std::vector<MigrationInfo> ApplyMigrations(SqlConnection& conn, core::TimePoint now) {
+    // Nearly every start finds the schema current: a read transaction says so
+    // without queueing for the write lock once per migration. On SQLite that
+    // lock is shared by every process on the file: fifty `bookbot chat`
+    // processes starting at once (tests/e2e/race_test.cpp) each took it once
+    // per migration on top of the one write they came for, and under ASan
+    // the last ones waited past the busy timeout. Anything else (pending, or
+    // a problem to report) goes through the locked path below, which checks
+    // again under the lock.
+    if (ReadMigrationStatus(conn).UpToDate()) return {};
     std::vector<MigrationInfo> applied;
     for (const EmbeddedMigration& m : EmbeddedMigrations()) {
         conn.Begin(core::Store::Access::kWrite);

@@ -1,5 +1,6 @@
 #include "bookbot/core/business.hpp"
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
@@ -43,6 +44,13 @@ const Texts& DefaultTexts() {
         {"human_flagged",
          "Thank you. A person will answer you here as soon as possible. Anything you write now "
          "goes to them."},
+        {"slot_passed", "Sorry, that time is no longer available. Please pick another one."},
+        // Descriptions in the platform's command menu (Telegram: 1 to 256 characters).
+        {"command_start", "Greeting and main menu"},
+        {"command_book", "Book an appointment"},
+        {"command_bookings", "My bookings"},
+        {"command_cancel", "Leave the current step, back to the menu"},
+        {"command_help", "What I can do"},
         {"main_menu", "Main menu"},
         {"yes", "Yes"},
         {"back", "« Back"},
@@ -104,6 +112,13 @@ void Validate(const Business& business) {
     for (const auto& [key, text] : business.texts) {
         if (!DefaultTexts().contains(key)) {
             throw std::invalid_argument("unknown text '" + key + "'");
+        }
+        // Telegram's setMyCommands refuses the whole menu otherwise.
+        const auto characters = std::count_if(text.begin(), text.end(), [](char c) {
+            return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a UTF-8 continuation
+        });
+        if (key.starts_with("command_") && (characters < 1 || characters > 256)) {
+            throw std::invalid_argument("text '" + key + "' must be 1 to 256 characters");
         }
     }
 }

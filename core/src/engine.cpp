@@ -80,6 +80,10 @@ HandleResult Engine::Handle(const Inbound& in) {
                 input.now = now;
                 input.slot_taken = slot_taken;
                 input.expired = lookup.expired;
+                // Only a chat with no session is read for history: a new
+                // customer's first words get the greeting (flows.cpp).
+                input.first_contact =
+                    !lookup.session && !lookup.expired && unit.RecentMessages(key, 1).empty();
                 if (in.kind == Inbound::Kind::kText) input.text = in.payload;
                 if (in.kind == Inbound::Kind::kButton) {
                     const Unstamped button = SplitPayload(in.payload);

@@ -7,6 +7,7 @@
 
 #include <charconv>
 
+#include "bookbot/core/commands.hpp"
 #include "flow_views.hpp"
 
 namespace bookbot::core {
@@ -24,6 +25,12 @@ std::pair<std::string, std::string> SplitAction(const std::string& action) {
     const auto colon = action.find(':');
     if (colon == std::string::npos) return {action, ""};
     return {action.substr(0, colon), action.substr(colon + 1)};
+}
+
+// "/book" rather than "book".
+bool Slashed(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    return first != std::string_view::npos && text[first] == '/';
 }
 
 void ToMenu(Session& s) {
@@ -48,7 +55,9 @@ public:
         if (in_.expired) {
             ToMenu(s_);
             Notice(b_.Text("timed_out"));
-            if (in_.kind == Inbound::Kind::kText && IsStart(in_.text)) return Greet();
+            if (in_.kind == Inbound::Kind::kText) {
+                if (const auto command = ParseCustomerCommand(in_.text)) return OnCommand(*command);
+            }
             return Show();
         }
         if (in_.slot_taken) {
@@ -59,6 +68,7 @@ public:
         }
         switch (in_.kind) {
             case Inbound::Kind::kUnsupported:
+                if (in_.first_contact) return Greet();
                 Notice(b_.Text("unsupported"));
                 return Show();
             case Inbound::Kind::kText:
@@ -71,8 +81,6 @@ public:
     }
 
 private:
-    static bool IsStart(const std::string& text) { return text == "/start" || text == "/menu"; }
-
     std::vector<Reply> Greet() {
         ToMenu(s_);
         Notice(b_.Text("greeting", {{"business", b_.name}}));
@@ -80,15 +88,57 @@ private:
     }
 
     std::vector<Reply> OnText() {
-        if (IsStart(in_.text)) return Greet();
-        if (unit_.OpenFlag(s_.key)) return {};  // a person answers; the bot keeps quiet
-        if (in_.text == "/help") {
-            Notice(b_.Text("help"));
-            return Show();
+        const std::optional<CustomerCommand> command = ParseCustomerCommand(in_.text);
+        // "/start", "/book", "/bookings", "/cancel" move the customer, as the
+        // menu's buttons do, also while a person has the conversation; "/help"
+        // and bare words ("book") are then text for that person.
+        if (command && Slashed(in_.text) && *command != CustomerCommand::kHelp) {
+            return OnCommand(*command);
         }
+        if (in_.first_contact && !command) return Greet();
+        if (unit_.OpenFlag(s_.key)) return {};  // a person answers; the bot keeps quiet
+        if (command) return OnCommand(*command);
         ToMenu(s_);
         Notice(b_.Text("not_understood"));
         return Show();
+    }
+
+    // The one place customers' commands act (core/commands.hpp says which
+    // texts are commands).
+    std::vector<Reply> OnCommand(CustomerCommand command) {
+        switch (command) {
+            case CustomerCommand::kStart:
+                return Greet();
+            case CustomerCommand::kBook:
+                ToMenu(s_);
+                Advance(s_, "service", {{"flow", "book"}});
+                break;
+            case CustomerCommand::kBookings:
+                ToMenu(s_);
+                Advance(s_, "mine");
+                break;
+            case CustomerCommand::kCancel:
+                ToMenu(s_);
+                break;
+            case CustomerCommand::kHelp:
+                Notice(b_.Text("help"));
+                break;
+        }
+        return Show();
+    }
+
+    // The time the customer is confirming moved inside the minimum notice (or
+    // into the past) while they sat on "Yes": say so (not "just taken"), and
+    // show the day's times again. Checked before anything is written.
+    std::vector<Reply> SlotPassed() {
+        s_.PopStep();  // the step before "confirm" is the time list
+        Notice(b_.Text("slot_passed"));
+        return Show();
+    }
+
+    // Same rule as the free slots (schedule.cpp): a start needs the notice.
+    bool TooSoon(std::int64_t start_ms) const {
+        return FromEpochMillis(start_ms) < in_.now + b_.rules.minimum_notice;
     }
 
     std::vector<Reply> Stale() {
@@ -193,6 +243,7 @@ private:
         const Service* service = b_.FindService(s_.context["service"]);
         const auto start = ToInt(s_.context["slot"]);
         if (!service || !start) return Stale();
+        if (TooSoon(*start)) return SlotPassed();
         std::optional<Booking> old;
         if (s_.context["flow"] == "reschedule") {
             old = ChangeableBooking();

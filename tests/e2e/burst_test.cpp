@@ -130,7 +130,7 @@ TEST_CASE("20 updates of one chat at once: all 200, each applied once, as in a s
                 continue;
             }
             const std::size_t button = static_cast<std::size_t>(i % 4);
-            const FakeBotApi::Button& b = user.Messages().back().buttons.at(button);
+            const FakeBotApi::Button b = user.Messages().back().buttons.at(button);
             bodies.push_back(user.PressNth(button));
             by_history_text["[button] " + b.data.substr(b.data.find('|') + 1)] = {
                 core::Inbound::Kind::kButton, b.data};

@@ -20,6 +20,9 @@ struct FlowInput {
     bool stale = false;       // a button from an older message than the session's
     bool expired = false;     // the previous session timed out
     bool slot_taken = false;  // a first attempt found the chosen time taken
+    // A new customer: no session and no history. Whatever they write first is
+    // answered with the greeting and the menu.
+    bool first_contact = false;
     TimePoint now{};
 };
 

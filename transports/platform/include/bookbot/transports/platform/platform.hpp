@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bookbot/core/clock.hpp"
+#include "bookbot/core/commands.hpp"
 #include "bookbot/core/metrics.hpp"
 #include "bookbot/core/outbox_sender.hpp"
 #include "bookbot/core/store.hpp"
@@ -105,6 +106,9 @@ struct PlatformHost {
     // Pauses a background loop for up to `timeout`; returns early when `stop`
     // is requested or new work was committed (a wake-up).
     std::function<void(core::Millis timeout, const std::stop_token& stop)> wait;
+    // The customers' commands with the business's descriptions, for a
+    // platform that shows a command menu (Telegram's setMyCommands).
+    std::vector<core::CommandEntry> commands = {};
 };
 
 class Platform {
