@@ -40,7 +40,7 @@ nlohmann::json MessageJson(const OutboxMessage& m) {
         {"created_at", FormatIsoUtc(m.created_at)},
         {"sent_at", m.sent_at ? nlohmann::json(FormatIsoUtc(*m.sent_at)) : nullptr},
         {"platform_message_id",
-         m.platform_message_id.empty() ? nlohmann::json() : m.platform_message_id},
+         m.platform_message_id.empty() ? nlohmann::json() : nlohmann::json(m.platform_message_id)},
         {"delivery_status",
          m.delivery_status ? nlohmann::json(std::string(ToString(*m.delivery_status))) : nullptr},
         {"delivery_error", m.delivery_error},
