@@ -342,6 +342,27 @@ const char* StatusName(CheckResult::Status status) {
     return "?";
 }
 
+namespace {
+
+// The enabled platforms' webhook paths, against each other and serve's own.
+CheckResult CheckWebhookPaths(const Platforms& platforms) {
+    constexpr const char* kCheck = "webhook paths";
+    if (auto clash = FindWebhookPathClash(platforms)) {
+        return CheckResult::Fail(kCheck, *clash,
+                                 "pass another --webhook-path or --whatsapp-webhook-path");
+    }
+    std::string paths;
+    for (const auto& platform : platforms) {
+        for (const std::string& path : platform->WebhookPaths()) {
+            paths += (paths.empty() ? "" : ", ") + std::string(platform->Name()) + " " + path;
+        }
+    }
+    if (paths.empty()) return CheckResult::Skip(kCheck, "no platform serves a webhook");
+    return CheckResult::Ok(kCheck, paths + "; none clashes with /healthz, /readyz, /metrics");
+}
+
+}  // namespace
+
 std::vector<CheckResult> RunDoctorChecks(const DoctorOptions& options, Platforms& platforms) {
     const core::SystemClock clock;
     Findings found;
@@ -359,6 +380,7 @@ std::vector<CheckResult> RunDoctorChecks(const DoctorOptions& options, Platforms
             results.push_back(std::move(result));
         }
     }
+    results.push_back(CheckWebhookPaths(platforms));
     return results;
 }
 

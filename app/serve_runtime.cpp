@@ -77,6 +77,8 @@ Platforms ConfigurePlatforms(Platforms platforms) {
     for (auto& platform : platforms) {
         if (platform->Configure(AddSecret)) on.push_back(std::move(platform));
     }
+    // Before anything starts (AddRoute checks again as routes are mounted).
+    if (auto clash = FindWebhookPathClash(on)) throw std::invalid_argument(*clash);
     return on;
 }
 

@@ -387,6 +387,22 @@ public:
         return CountOutboxRows(conn_, status);
     }
 
+    std::int64_t SetPlatformMessageIds(
+        const std::vector<std::pair<std::int64_t, std::string>>& ids) override {
+        return SetOutboxPlatformIds(conn_, ids);
+    }
+
+    core::DeliveryUpdate RecordDelivery(const std::string& platform,
+                                        const core::DeliveryReport& report) override {
+        return RecordOutboxDelivery(conn_, platform, report);
+    }
+
+    std::vector<OutboxMessage> ListFailedDeliveries(std::int64_t limit) override {
+        return ListFailedDeliveryRows(conn_, limit);
+    }
+
+    std::int64_t CountFailedDeliveries() override { return CountFailedDeliveryRows(conn_); }
+
     std::optional<std::string> GetTransportState(const std::string& name) override {
         const SqlResult r = conn_.Exec("SELECT value FROM transport_state WHERE name = $1", {name});
         if (r.rows.empty()) return std::nullopt;

@@ -75,6 +75,10 @@ public:
     bool MarkDead(std::int64_t id, const std::string& w, const std::string& e) override { return Forward("MarkDead", &UnitOfWork::MarkDead, id, w, e); }
     std::vector<core::OutboxMessage> ListOutbox(core::OutboxStatus s, std::int64_t l) override { return Forward("ListOutbox", &UnitOfWork::ListOutbox, s, l); }
     std::int64_t CountOutbox(core::OutboxStatus s) override { return Forward("CountOutbox", &UnitOfWork::CountOutbox, s); }
+    std::int64_t SetPlatformMessageIds(const std::vector<std::pair<std::int64_t, std::string>>& ids) override { return Forward("SetPlatformMessageIds", &UnitOfWork::SetPlatformMessageIds, ids); }
+    core::DeliveryUpdate RecordDelivery(const std::string& p, const core::DeliveryReport& r) override { return Forward("RecordDelivery", &UnitOfWork::RecordDelivery, p, r); }
+    std::vector<core::OutboxMessage> ListFailedDeliveries(std::int64_t l) override { return Forward("ListFailedDeliveries", &UnitOfWork::ListFailedDeliveries, l); }
+    std::int64_t CountFailedDeliveries() override { return Forward("CountFailedDeliveries", &UnitOfWork::CountFailedDeliveries); }
     std::optional<std::string> GetTransportState(const std::string& n) override { return Forward("GetTransportState", &UnitOfWork::GetTransportState, n); }
     void PutTransportState(const std::string& n, const std::string& v, TimePoint now) override { Forward("PutTransportState", &UnitOfWork::PutTransportState, n, v, now); }
     std::optional<core::HumanFlag> FindFlag(std::int64_t id) override { return Forward("FindFlag", &UnitOfWork::FindFlag, id); }

@@ -159,8 +159,15 @@ bool TelegramPlatform::Stop(std::chrono::milliseconds grace) {
 
 std::vector<CheckResult> TelegramPlatform::Doctor(const SecretSink& secrets,
                                                   const core::Clock& clock) {
-    return DoctorChecks(settings_, mode_option_, std::chrono::seconds(timeout_seconds_), secrets,
-                        clock);
+    std::vector<CheckResult> checks = DoctorChecks(
+        settings_, mode_option_, std::chrono::seconds(timeout_seconds_), secrets, clock);
+    mode_ = PickTelegramMode(mode_option_, settings_);  // for WebhookPaths()
+    return checks;
+}
+
+std::vector<std::string> TelegramPlatform::WebhookPaths() const {
+    if (mode_ != TelegramMode::kWebhook) return {};
+    return {webhook_path_};
 }
 
 }  // namespace bookbot::transports::telegram

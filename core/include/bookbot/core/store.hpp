@@ -141,6 +141,26 @@ public:
     virtual std::vector<OutboxMessage> ListOutbox(OutboxStatus status, std::int64_t limit) = 0;
     virtual std::int64_t CountOutbox(OutboxStatus status) = 0;
 
+    // --- delivery reports (what the platform says became of a sent message) ---
+    // Stores the id the platform gave each sent message (`ids`: outbox id →
+    // platform message id), in one statement per 250 pairs, so its later
+    // reports can find it. Only rows already sent are changed; returns how
+    // many were. An empty `ids` does nothing.
+    virtual std::int64_t SetPlatformMessageIds(
+        const std::vector<std::pair<std::int64_t, std::string>>& ids) = 0;
+    // Applies one report to the message of `platform` whose platform message
+    // id it names. Statuses only move forward (sent < delivered < read);
+    // failed is final, over any other, and keeps report.error. An older or
+    // equal report changes nothing (kStale): reports arrive out of order and
+    // more than once. A report naming no known message writes nothing
+    // (kUnknown); never an error for that.
+    virtual DeliveryUpdate RecordDelivery(const std::string& platform,
+                                          const DeliveryReport& report) = 0;
+    // Sent messages whose delivery the platform reported failed, newest
+    // report first, at most `limit`; and how many there are in all.
+    virtual std::vector<OutboxMessage> ListFailedDeliveries(std::int64_t limit) = 0;
+    virtual std::int64_t CountFailedDeliveries() = 0;
+
     // --- transport state (e.g. a long-polling offset) -------------------------
     virtual std::optional<std::string> GetTransportState(const std::string& name) = 0;
     virtual void PutTransportState(const std::string& name, const std::string& value,

@@ -144,6 +144,10 @@ public:
     // After Start(). Paths must not clash with another platform's or with
     // /healthz, /readyz, /metrics (the runtime refuses to start).
     virtual std::vector<Route> Routes() = 0;
+    // The paths Routes() serves, known once Configure() answered on or
+    // Doctor() ran (doctor checks them against each other before anything
+    // starts); empty when the platform is off or serves no route (polling).
+    virtual std::vector<std::string> WebhookPaths() const { return {}; }
     // Delivers this platform's outbox rows; valid from Start() to destruction.
     virtual core::OutboxSender& Sender() = 0;
     virtual Pacing GetPacing() const = 0;
