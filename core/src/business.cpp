@@ -43,6 +43,10 @@ const Texts& DefaultTexts() {
         {"human_flagged",
          "Thank you. A person will answer you here as soon as possible. Anything you write now "
          "goes to them."},
+        {"reminder", "Reminder: {service} on {day} at {time}."},
+        {"reminder_ok", "See you then"},
+        {"see_you", "Great, see you on {day} at {time}!"},
+        {"already_cancelled", "That booking was already cancelled."},
         {"main_menu", "Main menu"},
         {"yes", "Yes"},
         {"back", "« Back"},
