@@ -26,7 +26,10 @@ namespace {
 using std::chrono::minutes;
 using Keys = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 4> kRootKeys = {"business", "hours", "services", "texts"};
+constexpr std::array<std::string_view, 5> kRootKeys = {"business", "hours", "services", "texts",
+                                                       "reminders"};
+constexpr std::array<std::string_view, 3> kReminderKeys = {"lead_hours", "whatsapp_template",
+                                                           "whatsapp_template_language"};
 constexpr std::array<std::string_view, 9> kBusinessKeys = {"name",
                                                            "time_zone",
                                                            "slot_step_minutes",
@@ -351,6 +354,40 @@ void ReadTexts(const Reporter& reporter, const toml::table& table, core::Texts& 
     }
 }
 
+// [reminders]: lead_hours (distinct whole hours, 1..kMaxReminderLeadHours;
+// [] = no reminders) and WhatsApp's approved template.
+void ReadReminders(const Reporter& reporter, const toml::table& table, core::Business& business) {
+    constexpr std::string_view kPath = "reminders";
+    reporter.CheckKeys(table, kPath, kReminderKeys);
+    const std::string allowed = "a list of distinct whole hours 1.." +
+                                std::to_string(kMaxReminderLeadHours) + ", e.g. [24, 2]; [] = off";
+    if (const auto* leads = reporter.Get<toml::array>(table, kPath, "lead_hours", allowed)) {
+        business.reminder_leads.clear();
+        for (std::size_t i = 0; i < leads->size(); ++i) {
+            const toml::node& node = *leads->get(i);
+            const auto* hours = node.as_integer();
+            const std::string key = Indexed(Child(kPath, "lead_hours"), i);
+            if (hours == nullptr) reporter.WrongType(node, key, allowed);
+            if (hours->get() < 1 || hours->get() > kMaxReminderLeadHours) {
+                reporter.Fail(node.source(), key, "got " + std::to_string(hours->get()), allowed);
+            }
+            const std::chrono::hours lead{hours->get()};
+            if (std::find(business.reminder_leads.begin(), business.reminder_leads.end(), lead) !=
+                business.reminder_leads.end()) {
+                reporter.Fail(node.source(), key, "listed twice", allowed);
+            }
+            business.reminder_leads.push_back(lead);
+        }
+    }
+    if (auto name = reporter.GetString(table, kPath, "whatsapp_template", true)) {
+        core::MessageTemplate& whatsapp = business.reminder_templates["whatsapp"];
+        whatsapp.name = std::move(*name);
+        if (auto language = reporter.GetString(table, kPath, "whatsapp_template_language", true)) {
+            whatsapp.language = std::move(*language);
+        }
+    }
+}
+
 // The value of `name`, or nullopt when unset or empty.
 std::optional<std::string> EnvValue(const EnvLookup& env, const char* name) {
     auto value = env(name);
@@ -427,6 +464,10 @@ core::Business ParseBusinessConfig(std::string_view text, const std::string& sou
     business.services = ReadServices(reporter, root);
     if (const auto* texts = reporter.Get<toml::table>(root, "", "texts", "a [texts] table")) {
         ReadTexts(reporter, *texts, business.texts);
+    }
+    if (const auto* reminders =
+            reporter.Get<toml::table>(root, "", "reminders", "a [reminders] table")) {
+        ReadReminders(reporter, *reminders, business);
     }
 
     ApplyEnvironment(env, business);

@@ -47,6 +47,7 @@ inline constexpr const char* kEnvBusinessName = "BOOKBOT_BUSINESS_NAME";
 inline constexpr int kMaxSessionTtlMinutes = 7 * 24 * 60;
 inline constexpr int kMaxNoticeMinutes = 60 * 24 * 60;  // minimum notice and change cutoff
 inline constexpr int kMaxResources = 1000;
+inline constexpr int kMaxReminderLeadHours = 30 * 24;
 
 // Parses TOML `text` (named `source_name` in messages, normally the file's
 // path) into a Business, applies the environment overrides and checks the

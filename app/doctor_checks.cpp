@@ -6,6 +6,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -76,6 +77,37 @@ CheckResult CheckTimeZone(const Findings& found) {
                     "use an IANA zone name such as Europe/Berlin in business.time_zone or "
                     "BOOKBOT_TIME_ZONE, and check that the tzdata package is installed");
     }
+}
+
+// Reminders: the lead times, and whether WhatsApp can get them (only as an
+// approved template, outside its 24-hour window). Informational: never fails.
+CheckResult CheckReminders(const Findings& found, const std::string& whatsapp_template,
+                           const Platforms& platforms) {
+    const char* kCheck = "reminders";
+    if (!found.business) return Skip(kCheck, "no valid configuration to take them from");
+    const core::Business& business = *found.business;
+    if (business.reminder_leads.empty()) return Ok(kCheck, "off ([reminders] lead_hours = [])");
+    std::string detail;
+    for (const auto lead : business.reminder_leads) {
+        detail += (detail.empty() ? "" : ", ") + std::to_string(lead.count()) + " h";
+    }
+    detail += " before each booking";
+    const bool has_whatsapp =
+        std::any_of(platforms.begin(), platforms.end(),
+                    [](const auto& platform) { return platform->Name() == "whatsapp"; });
+    if (has_whatsapp) {
+        if (whatsapp_template.empty() && !business.reminder_templates.contains("whatsapp")) {
+            detail +=
+                "; off on WhatsApp: no approved template (set --whatsapp-reminder-template or "
+                "[reminders] whatsapp_template)";
+        } else {
+            detail += "; WhatsApp as template '" +
+                      (whatsapp_template.empty() ? business.reminder_templates.at("whatsapp").name
+                                                 : whatsapp_template) +
+                      "'";
+        }
+    }
+    return Ok(kCheck, detail);
 }
 
 // --- database -----------------------------------------------------------------
@@ -369,6 +401,7 @@ std::vector<CheckResult> RunDoctorChecks(const DoctorOptions& options, Platforms
     std::vector<CheckResult> results;
     results.push_back(CheckConfiguration(options.config, found));
     results.push_back(CheckTimeZone(found));
+    results.push_back(CheckReminders(found, options.whatsapp_reminder_template, platforms));
     results.push_back(CheckDatabaseUrl(options.db, found));
     results.push_back(CheckSqliteDirectory(found));
     results.push_back(CheckSqliteFilesystem(found));

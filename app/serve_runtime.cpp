@@ -23,6 +23,7 @@
 #include "logging.hpp"
 #include "serve_loops.hpp"
 #include "service_notifier.hpp"
+#include "test_clock.hpp"
 #include "wakeup.hpp"
 
 namespace bookbot::app {
@@ -69,6 +70,26 @@ void DeclareServeMetrics(core::Metrics& metrics) {
     metrics.DeclareGauge("bookbot_http_requests_in_flight", "HTTP requests being handled.");
     metrics.DeclareGauge("bookbot_outbox_messages", "Outbox rows by status (pending, dead).");
     metrics.DeclareCounter("bookbot_sessions_swept_total", "Expired sessions removed.");
+    metrics.DeclareCounter("bookbot_reminders_total",
+                           "Due reminders taken, by outcome (sent, skipped).");
+}
+
+// Which platforms get reminders and how: WhatsApp only delivers them as an
+// approved template (outside its 24-hour window), so without one it gets none.
+void ApplyReminderSettings(const ServeOptions& options, const Platforms& platforms,
+                           core::Business& business) {
+    if (!options.whatsapp_reminder_template.empty()) {
+        business.reminder_templates["whatsapp"].name = options.whatsapp_reminder_template;
+    }
+    for (const auto& platform : platforms) {
+        if (platform->Name() == "whatsapp" && !business.reminder_templates.contains("whatsapp") &&
+            !business.reminder_leads.empty()) {
+            business.reminders_off.insert("whatsapp");
+            core::log::Warn("reminders.off",
+                            {{"platform", "whatsapp"},
+                             {"why", "no approved template (--whatsapp-reminder-template)"}});
+        }
+    }
 }
 
 // Keeps the platforms that are on (Configure() said so), in order.
@@ -97,6 +118,7 @@ public:
                 business_.max_choices[std::string(platform->Name())] = max;
             }
         }
+        ApplyReminderSettings(options_, platforms_, business_);
         engine_ = std::make_unique<core::Engine>(*store_, business_, clock_);
         intake_ =
             std::make_unique<transports::Intake>(*engine_, &metrics_, [this](std::string_view p) {
@@ -113,6 +135,10 @@ public:
         workers_.emplace_back([this](const std::stop_token& stop) {
             SweepLoop(*store_, clock_, metrics_, std::chrono::seconds(options_.sweep_seconds),
                       stop);
+        });
+        workers_.emplace_back([this](const std::stop_token& stop) {
+            ReminderLoop(*store_, business_, clock_, metrics_,
+                         std::chrono::seconds(options_.reminder_seconds), stop);
         });
     }
 
@@ -277,7 +303,13 @@ private:
     }
 
     ServeOptions options_;
-    const core::SystemClock clock_;
+    const core::SystemClock system_clock_;
+    const std::unique_ptr<core::Clock> test_clock_ =
+        options_.test_clock_file.empty()
+            ? nullptr
+            : std::make_unique<OffsetFileClock>(options_.test_clock_file);
+    const core::Clock& clock_ = test_clock_ ? static_cast<const core::Clock&>(*test_clock_)
+                                            : static_cast<const core::Clock&>(system_clock_);
     core::Metrics metrics_;
     Wakeup wakeup_;  // platform loops (host.wait)
     core::WriteHealth health_;

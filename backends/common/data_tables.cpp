@@ -41,6 +41,11 @@ std::vector<TableSpec> Build() {
          1},
         // After bookings: its booking_id refers to them.
         {"booking_cells", {Int("resource"), Int("cell_start"), Int("booking_id")}, 2},
+        // After bookings: its booking_id refers to them (migrations/0005).
+        {"booking_reminders",
+         {Int("id"), Int("booking_id"), Int("lead_ms"), Int("due_at"), Text("state"),
+          Int("created_at"), NullableInt("sent_at")},
+         1},
         {"inbound_updates", {Text("platform"), Text("external_id"), Int("received_at")}, 2},
         {"outbox",
          {Int("id"), Text("platform"), Text("chat_id"), Text("body"), Text("status"),

@@ -6,6 +6,7 @@
 
 #include "data_tables.hpp"
 #include "outbox_sql.hpp"
+#include "reminders_sql.hpp"
 #include "sql_store.hpp"
 #include "table_rows_sql.hpp"
 
@@ -278,6 +279,7 @@ public:
             {booking_id, ToEpochMillis(now)});
         if (r.affected != 1) return false;
         conn_.Exec("DELETE FROM booking_cells WHERE booking_id = $1", {booking_id});
+        DeletePendingReminders(conn_, booking_id);
         return true;
     }
 
@@ -337,6 +339,21 @@ public:
             counts.at(static_cast<std::size_t>(row.Int(0))) = row.Int(1);
         }
         return counts;
+    }
+
+    bool AddReminder(std::int64_t booking_id, Millis lead, TimePoint due_at,
+                     TimePoint now) override {
+        return InsertReminder(conn_, NewId(now), booking_id, lead, due_at, now);
+    }
+
+    std::vector<core::Reminder> TakeDueReminders(TimePoint now, std::int64_t limit) override {
+        return TakeDueReminderRows(conn_, now, limit);
+    }
+
+    std::optional<TimePoint> NextReminderDue() override { return NextPendingReminder(conn_); }
+
+    std::vector<core::Reminder> RemindersOf(std::int64_t booking_id) override {
+        return ReminderRowsOf(conn_, booking_id);
     }
 
     std::int64_t Enqueue(const std::string& platform, const std::string& chat_id,

@@ -107,7 +107,9 @@ std::vector<LocalDate> FlowViews::FreeDays(const Service& service) {
     return free;
 }
 
-std::string FlowViews::DayLabel(LocalDate date) const {
+namespace {
+
+std::string DayLabelOf(LocalDate date) {
     static constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     char buf[32];
     std::snprintf(buf, sizeof buf, "%s %02d.%02d.", kDays[static_cast<int>(WeekdayOf(date))],
@@ -115,16 +117,28 @@ std::string FlowViews::DayLabel(LocalDate date) const {
     return buf;
 }
 
-std::string FlowViews::TimeLabel(TimePoint t) const {
-    const auto zoned = date::make_zoned(b_.rules.time_zone, t);
+std::string TimeLabelOf(const std::string& zone, TimePoint t) {
+    const auto zoned = date::make_zoned(zone, t);
     return date::format("%H:%M", zoned.get_local_time());
 }
 
-std::map<std::string, std::string> FlowViews::Describe(const Booking& booking) const {
-    const Service* service = b_.FindService(booking.service_id);
+}  // namespace
+
+std::string FlowViews::DayLabel(LocalDate date) const { return DayLabelOf(date); }
+
+std::string FlowViews::TimeLabel(TimePoint t) const { return TimeLabelOf(b_.rules.time_zone, t); }
+
+std::map<std::string, std::string> DescribeBooking(const Business& business,
+                                                   const Booking& booking) {
+    const Service* service = business.FindService(booking.service_id);
+    const std::string& zone = business.rules.time_zone;
     return {{"service", service ? service->name : booking.service_id},
-            {"day", DayLabel(LocalDateAt(b_.rules.time_zone, booking.starts_at))},
-            {"time", TimeLabel(booking.starts_at)}};
+            {"day", DayLabelOf(LocalDateAt(zone, booking.starts_at))},
+            {"time", TimeLabelOf(zone, booking.starts_at)}};
+}
+
+std::map<std::string, std::string> FlowViews::Describe(const Booking& booking) const {
+    return DescribeBooking(b_, booking);
 }
 
 std::optional<Slot> FlowViews::FindFreeSlot(const Service& service, TimePoint start) {

@@ -13,6 +13,10 @@
 
 namespace bookbot::core {
 
+// {service}, {day}, {time} of a booking in the business's zone, for texts.
+std::map<std::string, std::string> DescribeBooking(const Business& business,
+                                                   const Booking& booking);
+
 class FlowViews {
 public:
     FlowViews(const Business& business, UnitOfWork& unit, TimePoint now)

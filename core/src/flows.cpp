@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "bookbot/core/commands.hpp"
+#include "bookbot/core/reminders.hpp"
 #include "flow_views.hpp"
 
 namespace bookbot::core {
@@ -52,6 +53,9 @@ public:
         : b_(business), s_(session), in_(input), views_(business, unit, input.now), unit_(unit) {}
 
     std::vector<Reply> Run() {
+        if (in_.kind == Inbound::Kind::kButton && IsReminderAction(in_.action)) {
+            return OnReminder();  // valid whatever the session: checked against the booking
+        }
         if (in_.expired) {
             ToMenu(s_);
             Notice(b_.Text("timed_out"));
@@ -228,6 +232,29 @@ private:
         return booking;
     }
 
+    // A reminder's button: "rm:ok:<id>" acknowledges, "rm:rs:<id>" and
+    // "rm:cx:<id>" enter the reschedule and cancel flows for that booking,
+    // from the menu, as "My bookings" would.
+    std::vector<Reply> OnReminder() {
+        const auto [verb, id] = SplitAction(SplitAction(in_.action).second);
+        ToMenu(s_);
+        const auto n = ToInt(id);
+        const std::optional<Booking> booking = n ? unit_.FindBooking(*n) : std::nullopt;
+        if (!booking || booking->customer != s_.key) {
+            Notice(b_.Text("gone"));
+        } else if (booking->status == BookingStatus::kCancelled) {
+            Notice(b_.Text("already_cancelled"));
+        } else if (booking->starts_at <= in_.now) {
+            Notice(b_.Text("too_late"));
+        } else if (verb == "ok") {
+            Notice(b_.Text("see_you", views_.Describe(*booking)));
+        } else {
+            s_.context["booking"] = id;
+            return StartChange(verb == "cx" ? "cx" : "rs");
+        }
+        return Show();
+    }
+
     std::vector<Reply> StartChange(const std::string& verb) {
         const auto booking = ChangeableBooking();
         if (!booking) return Show();
@@ -270,6 +297,8 @@ private:
         }
         if (!placed) throw SlotTaken();
         booking.resource = placed->resource;
+        booking.id = placed->id;
+        ScheduleReminders(b_, unit_, booking, in_.now);
         ToMenu(s_);
         Notice(b_.Text(old ? "rescheduled" : "booked", views_.Describe(booking)));
         return Show();
@@ -319,6 +348,17 @@ private:
 };
 
 }  // namespace
+
+bool IsReminderAction(std::string_view action) {
+    for (std::string_view verb : {"rm:ok:", "rm:rs:", "rm:cx:"}) {
+        if (action.starts_with(verb)) return action.size() > verb.size();
+    }
+    return false;
+}
+
+std::string ReminderAction(std::string_view verb, std::int64_t booking_id) {
+    return "rm:" + std::string(verb) + ":" + std::to_string(booking_id);
+}
 
 std::vector<Reply> RunFlow(const Business& business, Session& session, const FlowInput& input,
                            UnitOfWork& unit) {

@@ -66,6 +66,10 @@ public:
     std::vector<core::Booking> BookingsBetween(TimePoint f, TimePoint t) override { return Forward("BookingsBetween", &UnitOfWork::BookingsBetween, f, t); }
     std::vector<core::OccupiedCell> OccupiedCells(TimePoint f, TimePoint t) override { return Forward("OccupiedCells", &UnitOfWork::OccupiedCells, f, t); }
     std::vector<std::int64_t> CountOccupiedCells(const std::vector<std::pair<TimePoint, TimePoint>>& r) override { return Forward("CountOccupiedCells", &UnitOfWork::CountOccupiedCells, r); }
+    bool AddReminder(std::int64_t b, Millis lead, TimePoint due, TimePoint now) override { return Forward("AddReminder", &UnitOfWork::AddReminder, b, lead, due, now); }
+    std::vector<core::Reminder> TakeDueReminders(TimePoint now, std::int64_t l) override { return Forward("TakeDueReminders", &UnitOfWork::TakeDueReminders, now, l); }
+    std::optional<TimePoint> NextReminderDue() override { return Forward("NextReminderDue", &UnitOfWork::NextReminderDue); }
+    std::vector<core::Reminder> RemindersOf(std::int64_t b) override { return Forward("RemindersOf", &UnitOfWork::RemindersOf, b); }
     std::int64_t Enqueue(const std::string& p, const std::string& c, const std::string& b, TimePoint now) override { return Forward("Enqueue", &UnitOfWork::Enqueue, p, c, b, now); }
     std::vector<core::OutboxMessage> ClaimOutbox(const std::string& w, const std::string& p, TimePoint now, Millis lease, std::int64_t l) override { return Forward("ClaimOutbox", &UnitOfWork::ClaimOutbox, w, p, now, lease, l); }
     std::optional<core::OutboxMessage> ClaimChatOutbox(const std::string& w, const std::string& p, const std::string& c, TimePoint now, Millis lease) override { return Forward("ClaimChatOutbox", &UnitOfWork::ClaimChatOutbox, w, p, c, now, lease); }

@@ -5,11 +5,13 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "bookbot/core/clock.hpp"
+#include "bookbot/core/messages.hpp"
 #include "bookbot/core/schedule.hpp"
 
 namespace bookbot::core {
@@ -44,6 +46,16 @@ struct Business {
     // choice. A platform not named here has no limit. Set by the composition
     // root, not by the configuration file.
     std::map<std::string, std::size_t, std::less<>> max_choices;
+    // A reminder goes out this long before each booking, one per entry
+    // (configuration `[reminders] lead_hours`; empty: no reminders).
+    std::vector<std::chrono::hours> reminder_leads{std::chrono::hours(24)};
+    // Per platform that needs one, the approved message template a reminder
+    // is sent as ("whatsapp": outside its 24-hour window only templates
+    // go out). Set by the composition root.
+    std::map<std::string, MessageTemplate, std::less<>> reminder_templates;
+    // Platforms that cannot deliver reminders (WhatsApp without a template):
+    // their bookings get none. Set by the composition root.
+    std::set<std::string, std::less<>> reminders_off;
 
     const Service* FindService(std::string_view id) const;
     // The text for `key`, with each {name} replaced from `values`.

@@ -71,6 +71,20 @@ struct OccupiedCell {
     friend bool operator==(const OccupiedCell&, const OccupiedCell&) = default;
 };
 
+// A reminder of a booking, `lead` before its start (due_at = starts_at - lead).
+// Pending until one unit takes it (UnitOfWork::TakeDueReminders), then sent.
+struct Reminder {
+    std::int64_t id = 0;
+    std::int64_t booking_id = 0;
+    Millis lead{};
+    TimePoint due_at{};
+    bool pending = true;
+    TimePoint created_at{};
+    std::optional<TimePoint> sent_at;
+
+    friend bool operator==(const Reminder&, const Reminder&) = default;
+};
+
 enum class OutboxStatus { kPending, kSent, kDead };
 
 // What the platform reported became of a sent message (WhatsApp statuses[]),

@@ -87,8 +87,8 @@ public:
     virtual std::optional<PlacedBooking> InsertBookingOnFirstFree(
         const Booking& booking, const std::vector<int>& resources,
         const std::vector<TimePoint>& cells, TimePoint now) = 0;
-    // Cancels a confirmed booking and releases its cells; false if it is not
-    // found or not confirmed.
+    // Cancels a confirmed booking, releases its cells and deletes its pending
+    // reminders; false if it is not found or not confirmed.
     virtual bool CancelBooking(std::int64_t booking_id, TimePoint now) = 0;
     virtual std::optional<Booking> FindBooking(std::int64_t booking_id) = 0;
     // Confirmed bookings of one customer that have not ended at `now`, by start.
@@ -103,6 +103,26 @@ public:
     // grow with bookings outside the ranges. Ranges may overlap.
     virtual std::vector<std::int64_t> CountOccupiedCells(
         const std::vector<std::pair<TimePoint, TimePoint>>& ranges) = 0;
+
+    // --- reminders (due work) -------------------------------------------------
+    // Adds a pending reminder of `booking_id`, `lead` before its start, due at
+    // `due_at`. Returns false (and changes nothing) if the booking already has
+    // one with this lead. The caller decides which reminders make sense (none
+    // already due, none for a platform that cannot deliver them).
+    virtual bool AddReminder(std::int64_t booking_id, Millis lead, TimePoint due_at,
+                             TimePoint now) = 0;
+    // Takes up to `limit` pending reminders due at `now` (due_at <= now),
+    // earliest first, and marks them sent at `now`. A reminder is taken by
+    // exactly one unit that commits, also when several processes share the
+    // database: PostgreSQL skips rows a running unit has taken (it commits or
+    // rolls back without blocking this one); SQLite serialises writers. If the
+    // unit rolls back, they are pending again: take, then enqueue the message
+    // in the same unit, and a crash does both or neither.
+    virtual std::vector<Reminder> TakeDueReminders(TimePoint now, std::int64_t limit) = 0;
+    // The earliest due_at of any pending reminder (due or not); nullopt if none.
+    virtual std::optional<TimePoint> NextReminderDue() = 0;
+    // Every reminder of a booking, pending or sent, by due_at.
+    virtual std::vector<Reminder> RemindersOf(std::int64_t booking_id) = 0;
 
     // --- outbox ---------------------------------------------------------------
     // Queues a message for delivery; it becomes due at `now`. Returns its id.
