@@ -49,8 +49,10 @@ std::optional<std::string> FindWebhookPathClash(const Platforms& platforms) {
             const std::string owner = std::string(platform->Name()) + "'s webhook";
             const auto [it, fresh] = owners.emplace(path, owner);
             if (!fresh) {
-                return owner + " and " + it->second + " are both on the path '" + path +
-                       "': give each webhook a path of its own";
+                std::string clash = owner;
+                clash.append(" and ").append(it->second).append(" are both on the path '");
+                clash.append(path).append("': give each webhook a path of its own");
+                return clash;
             }
         }
     }

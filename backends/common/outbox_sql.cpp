@@ -189,10 +189,9 @@ std::int64_t SetOutboxPlatformIds(SqlConnection& conn,
             cases += " WHEN " + id_param + " THEN $" + std::to_string(params.size());
             in += (i == start ? "" : ", ") + id_param;
         }
-        changed += conn.Exec("UPDATE outbox SET platform_message_id = CASE id" + cases +
-                                 " END WHERE status = 'sent' AND id IN (" + in + ")",
-                             params)
-                       .affected;
+        std::string sql = "UPDATE outbox SET platform_message_id = CASE id";
+        sql.append(cases).append(" END WHERE status = 'sent' AND id IN (").append(in).append(")");
+        changed += conn.Exec(sql, params).affected;
     }
     return changed;
 }
