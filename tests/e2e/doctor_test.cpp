@@ -24,9 +24,10 @@ constexpr const char* kWebhookSecret = "doctor-Webhook_secret-42";
 
 // Every check doctor runs, in its order.
 const std::vector<std::string> kChecks = {
-    "configuration",     "time zone",          "database url", "sqlite directory",
-    "sqlite local disk", "database reachable", "schema",       "listen port",
-    "telegram token",    "telegram webhook",   "whatsapp",  // skipped: no WhatsApp settings
+    "configuration",      "time zone",        "reminders",
+    "database url",       "sqlite directory", "sqlite local disk",
+    "database reachable", "schema",           "listen port",
+    "telegram token",     "telegram webhook", "whatsapp",  // skipped: no WhatsApp settings
     "webhook paths"};
 
 // A loopback TCP socket, bound (and listening when asked) until it goes.
@@ -152,8 +153,8 @@ TEST_CASE("doctor: a webhook matching the secret passes; --json lists the result
         CHECK(results[i]["check"] == kChecks[i]);
         CHECK(results[i]["status"] != "fail");
     }
-    CHECK(results[9]["status"] == "ok");
-    CHECK_THAT(results[9]["detail"].get<std::string>(),
+    CHECK(results[10]["status"] == "ok");
+    CHECK_THAT(results[10]["detail"].get<std::string>(),
                Catch::Contains("webhook https://bot.example.com/telegram/webhook") &&
                    Catch::Contains("3 pending update(s)") && Catch::Contains("(serve: webhook)"));
 }
@@ -194,7 +195,9 @@ TEST_CASE("doctor: an unmigrated database needs `bookbot migrate`", "[doctor]") 
     auto db = TestDatabase::Create();
     const CommandResult r = Doctor{db->Url()}.Run();
     CheckFailed(r, "schema", "", "run `bookbot migrate`");
-    CHECK_THAT(r.output, Catch::Contains("bookbot: error: doctor: 1 of 12 checks failed"));
+    CHECK_THAT(r.output, Catch::Contains("bookbot: error: doctor: 1 of " +
+                                         std::to_string(kChecks.size()) + " checks failed"));
+    CHECK_THAT(r.output, Catch::Contains("off on WhatsApp: no approved template"));
 }
 
 TEST_CASE("doctor: a schema newer than the binary needs an upgrade", "[doctor]") {
