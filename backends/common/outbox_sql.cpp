@@ -96,8 +96,15 @@ std::vector<OutboxMessage> ClaimOutboxRows(SqlConnection& conn, const std::strin
         (chat_id != nullptr ? " AND o.chat_id = $6" : "") +
         " AND o.next_attempt_at <= $1"
         " AND (o.claimed_until IS NULL OR o.claimed_until <= $1)"
-        " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.platform = o.platform"
-        " AND e.chat_id = o.chat_id AND e.status = 'pending' AND e.id < o.id)"
+        // A scalar subquery per candidate, which PostgreSQL cannot turn into a
+        // join: it walks outbox_chat for the candidate's chat alone. The
+        // equivalent NOT EXISTS was planned (from the statistics of a young
+        // table, then kept by the prepared statement) as an anti-join that
+        // compared each candidate with every pending row of the platform, so a
+        // claim grew with the square of the backlog: under load it was most of
+        // the database's work per update.
+        " AND o.id = (SELECT e.id FROM outbox e WHERE e.platform = o.platform"
+        " AND e.chat_id = o.chat_id AND e.status = 'pending' ORDER BY e.id LIMIT 1)"
         " ORDER BY o.next_attempt_at, o.id LIMIT $2" +
         std::string(conn.SkipLockedSuffix()) +
         ") UPDATE outbox SET claimed_by = $4, claimed_until = $5, attempts = attempts + 1"

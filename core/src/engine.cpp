@@ -1,5 +1,7 @@
 #include "bookbot/core/engine.hpp"
 
+#include <functional>
+
 #include "bookbot/core/flows.hpp"
 #include "bookbot/core/outbox_dispatcher.hpp"
 
@@ -46,7 +48,16 @@ std::string Engine::StampPayload(std::int64_t version, const std::string& action
     return std::to_string(version) + "|" + action;
 }
 
+std::mutex& Engine::ChatLock(const Inbound& inbound) {
+    const std::size_t h = std::hash<std::string>{}(inbound.platform + '\n' + inbound.user_id);
+    return chat_locks_[h % kChatLocks];
+}
+
 HandleResult Engine::Handle(const Inbound& in) {
+    // Updates of one conversation queue here rather than conflict at the
+    // session's compare-and-set and run again (the retry loop below stays for
+    // other processes sharing the database).
+    const std::lock_guard chat_lock(ChatLock(in));
     HandleResult result;
     bool slot_taken = false;
     for (int attempt = 1;; ++attempt) {

@@ -6,6 +6,7 @@
 #include "bookbot/core/flows.hpp"
 
 #include <charconv>
+#include <functional>
 
 #include "bookbot/core/commands.hpp"
 #include "bookbot/core/reminders.hpp"
@@ -284,14 +285,23 @@ private:
         booking.starts_at = FromEpochMillis(*start);
         booking.ends_at = booking.starts_at + service->duration;
         const auto cells = CellsFor(booking.starts_at, service->duration, b_.rules.slot_step);
-        // Concurrent confirmations of one time read the same free chairs; the
-        // store tries them in order, so losing one chair to another customer
-        // means trying the next, not refusing. A pass that fails found every
-        // chair it tried held by a unit that has committed since, which the
-        // next read sees: at most one pass per chair, then the time is full.
-        std::optional<PlacedBooking> placed;
+        if (!views_.IsScheduled(*service, booking.starts_at)) throw SlotTaken();
+        // Racers for one time should not all go for the same chair: each
+        // customer starts at its own resource (a hash of who it is). The first
+        // try reads nothing and takes that resource if it is free; otherwise
+        // the free ones are read (this slot's cells only) and tried from there
+        // round, so losing one chair to another customer means trying the
+        // next, not refusing. A pass that fails found every chair it tried
+        // held by a unit that has committed since, which the next read sees:
+        // at most one pass per chair, then the time is full.
+        const std::size_t spread =
+            std::hash<std::string>{}(s_.key.platform + '\n' + s_.key.user_id);
+        const int guess = static_cast<int>(spread % static_cast<std::size_t>(b_.rules.resources));
+        std::optional<PlacedBooking> placed =
+            unit_.InsertBookingOnFirstFree(booking, {guess}, cells, in_.now);
         for (int pass = 0; !placed && pass <= b_.rules.resources; ++pass) {
-            const std::vector<int> free = views_.FreeResourcesAt(*service, booking.starts_at);
+            const std::vector<int> free =
+                views_.FreeResourcesAt(*service, booking.starts_at, spread);
             if (free.empty()) throw SlotTaken();
             placed = unit_.InsertBookingOnFirstFree(booking, free, cells, in_.now);
         }
