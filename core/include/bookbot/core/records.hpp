@@ -71,6 +71,16 @@ struct OccupiedCell {
     friend bool operator==(const OccupiedCell&, const OccupiedCell&) = default;
 };
 
+// A chat enrolled as staff at run time (chats listed in the configuration are
+// staff as well, without a row).
+struct StaffChat {
+    std::string platform;
+    std::string chat_id;
+    TimePoint enrolled_at{};
+
+    friend bool operator==(const StaffChat&, const StaffChat&) = default;
+};
+
 enum class OutboxStatus { kPending, kSent, kDead };
 
 struct OutboxMessage {
