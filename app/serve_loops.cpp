@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "bookbot/core/log.hpp"
+#include "bookbot/core/staff.hpp"
 #include "bookbot/core/update_metrics.hpp"
 
 namespace bookbot::app {
@@ -51,6 +52,23 @@ void SweepLoop(core::Store& store, const core::Clock& clock, core::Metrics& metr
         } catch (const core::StorageError& e) {
             core::CountStoreError(&metrics, e);
             core::log::Warn("sweep.store_error", {{"error", e.what()}});
+        }
+        std::unique_lock lock(mutex);
+        stopped.wait_for(lock, stop, every, [] { return false; });
+    }
+}
+
+void AgendaLoop(core::Store& store, const core::Business& business, const core::Clock& clock,
+                std::chrono::seconds every, const std::stop_token& stop) {
+    std::mutex mutex;
+    std::condition_variable_any stopped;
+    while (!stop.stop_requested()) {
+        try {
+            if (core::SendDailyAgendaIfDue(store, business, clock.Now())) {
+                core::log::Info("staff.agenda_sent", {});
+            }
+        } catch (const core::StorageError& e) {
+            core::log::Warn("staff.agenda_store_error", {{"error", e.what()}});
         }
         std::unique_lock lock(mutex);
         stopped.wait_for(lock, stop, every, [] { return false; });

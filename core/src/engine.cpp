@@ -2,6 +2,7 @@
 
 #include "bookbot/core/flows.hpp"
 #include "bookbot/core/outbox_dispatcher.hpp"
+#include "bookbot/core/staff.hpp"
 
 namespace bookbot::core {
 namespace {
@@ -64,6 +65,10 @@ HandleResult Engine::Handle(const Inbound& in) {
                                    in.event == Inbound::Event::kBlocked, now);
                     return;
                 }
+                if (auto staff = RouteStaffTraffic(business_, unit, in, now)) {
+                    result.replies = std::move(*staff);
+                    return;
+                }
                 const SessionKey key{in.platform, in.user_id};
                 const SessionLookup lookup = unit.LoadSession(key, now);
                 Session session;
@@ -80,6 +85,7 @@ HandleResult Engine::Handle(const Inbound& in) {
                 input.now = now;
                 input.slot_taken = slot_taken;
                 input.expired = lookup.expired;
+                input.customer = CustomerLabel(key, in.display_name);
                 if (in.kind == Inbound::Kind::kText) input.text = in.payload;
                 if (in.kind == Inbound::Kind::kButton) {
                     const Unstamped button = SplitPayload(in.payload);

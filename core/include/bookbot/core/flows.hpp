@@ -21,6 +21,7 @@ struct FlowInput {
     bool expired = false;     // the previous session timed out
     bool slot_taken = false;  // a first attempt found the chosen time taken
     TimePoint now{};
+    std::string customer;  // how staff notifications name the customer
 };
 
 // Thrown by a flow when the time it was booking turned out to be taken: the
