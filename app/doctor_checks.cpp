@@ -110,6 +110,29 @@ CheckResult CheckReminders(const Findings& found, const std::string& whatsapp_te
     return Ok(kCheck, detail);
 }
 
+// Staff chats: configured ([staff] or the environment) or enrolled in the
+// database. None is not an error, but then hand-offs reach nobody.
+CheckResult CheckStaffChats(const Findings& found) {
+    const char* kCheck = "staff chats";
+    if (!found.business) return Skip(kCheck, "no valid configuration");
+    std::size_t count = 0;
+    for (const auto& [platform, ids] : found.business->staff.chats) count += ids.size();
+    if (found.store) {
+        try {
+            count +=
+                found.store->Read([](core::UnitOfWork& u) { return u.ListStaffChats().size(); });
+        } catch (const core::StorageError&) {  // reported by the schema and database checks
+        }
+    }
+    if (count == 0) {
+        return Skip(kCheck,
+                    "no staff chat is configured or enrolled: nobody will see hand-offs to a "
+                    "person or booking notifications (set [staff] telegram_chat_ids, or run "
+                    "`bookbot staff link`)");
+    }
+    return Ok(kCheck, std::to_string(count) + " staff chat(s)");
+}
+
 // --- database -----------------------------------------------------------------
 
 CheckResult CheckDatabaseUrl(const std::string& url, Findings& found) {
@@ -407,6 +430,7 @@ std::vector<CheckResult> RunDoctorChecks(const DoctorOptions& options, Platforms
     results.push_back(CheckSqliteFilesystem(found));
     results.push_back(CheckDatabaseReachable(found));
     results.push_back(CheckSchema(found));
+    results.push_back(CheckStaffChats(found));
     results.push_back(CheckListenPort(options.listen));
     for (auto& platform : platforms) {
         for (CheckResult& result : platform->Doctor(AddSecret, clock)) {

@@ -6,6 +6,7 @@
 
 #include "bookbot/core/log.hpp"
 #include "bookbot/core/reminders.hpp"
+#include "bookbot/core/staff.hpp"
 #include "bookbot/core/update_metrics.hpp"
 
 namespace bookbot::app {
@@ -84,6 +85,23 @@ void ReminderLoop(core::Store& store, const core::Business& business, const core
         }
         std::unique_lock lock(mutex);
         stopped.wait_for(lock, stop, idle, [] { return false; });
+    }
+}
+
+void AgendaLoop(core::Store& store, const core::Business& business, const core::Clock& clock,
+                std::chrono::seconds every, const std::stop_token& stop) {
+    std::mutex mutex;
+    std::condition_variable_any stopped;
+    while (!stop.stop_requested()) {
+        try {
+            if (core::SendDailyAgendaIfDue(store, business, clock.Now())) {
+                core::log::Info("staff.agenda_sent", {});
+            }
+        } catch (const core::StorageError& e) {
+            core::log::Warn("staff.agenda_store_error", {{"error", e.what()}});
+        }
+        std::unique_lock lock(mutex);
+        stopped.wait_for(lock, stop, every, [] { return false; });
     }
 }
 

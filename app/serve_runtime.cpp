@@ -140,6 +140,11 @@ public:
             ReminderLoop(*store_, business_, clock_, metrics_,
                          std::chrono::seconds(options_.reminder_seconds), stop);
         });
+        if (business_.staff.agenda_minute) {
+            workers_.emplace_back([this](const std::stop_token& stop) {
+                AgendaLoop(*store_, business_, clock_, std::chrono::seconds(30), stop);
+            });
+        }
     }
 
     void Stop() {

@@ -57,6 +57,9 @@ std::vector<TableSpec> Build() {
           NullableText("delivery_error"), NullableInt("delivery_updated_at")},
          1},
         {"transport_state", {Text("name"), Text("value"), Int("updated_at")}, 1},
+        // migrations/0004_staff_chats.sql
+        {"staff_chats", {Text("platform"), Text("chat_id"), Int("enrolled_at")}, 2},
+        {"staff_link_codes", {Text("code_hash"), Int("expires_at"), Int("created_at")}, 1},
     };
 }
 

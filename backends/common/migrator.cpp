@@ -20,21 +20,6 @@ constexpr std::string_view kCreateBookkeeping =
     " checksum TEXT NOT NULL,"
     " applied_at BIGINT NOT NULL)";
 
-std::string Sha256Hex(std::string_view data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
-        throw StorageError(StorageError::Kind::kInternal, "SHA-256 failed");
-    }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < size; ++i) {
-        hex += kHex[digest[i] >> 4];
-        hex += kHex[digest[i] & 0xf];
-    }
-    return hex;
-}
-
 struct Recorded {
     std::string name;
     std::string checksum;
@@ -75,6 +60,21 @@ core::MigrationStatus Compare(const std::map<int, Recorded>& recorded) {
 }
 
 }  // namespace
+
+std::string Sha256Hex(std::string_view data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
+        throw StorageError(StorageError::Kind::kInternal, "SHA-256 failed");
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < size; ++i) {
+        hex += kHex[digest[i] >> 4];
+        hex += kHex[digest[i] & 0xf];
+    }
+    return hex;
+}
 
 core::MigrationStatus ReadMigrationStatus(SqlConnection& conn) {
     conn.Begin(core::Store::Access::kRead);

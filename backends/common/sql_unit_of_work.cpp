@@ -8,6 +8,7 @@
 #include "outbox_sql.hpp"
 #include "reminders_sql.hpp"
 #include "sql_store.hpp"
+#include "staff_sql.hpp"
 #include "table_rows_sql.hpp"
 
 namespace bookbot::backends {
@@ -239,6 +240,21 @@ public:
                        " WHERE id = $1 AND resolved_at IS NULL",
                        {flag_id, ToEpochMillis(now)})
                    .affected == 1;
+    }
+
+    bool AddStaffChat(const std::string& platform, const std::string& chat_id,
+                      TimePoint now) override {
+        return InsertStaffChat(conn_, platform, chat_id, now);
+    }
+    bool RemoveStaffChat(const std::string& platform, const std::string& chat_id) override {
+        return DeleteStaffChat(conn_, platform, chat_id);
+    }
+    std::vector<core::StaffChat> ListStaffChats() override { return SelectStaffChats(conn_); }
+    void AddLinkCode(const std::string& code_hash, TimePoint expires_at, TimePoint now) override {
+        InsertLinkCode(conn_, code_hash, expires_at, now);
+    }
+    bool UseLinkCode(const std::string& code_hash, TimePoint now) override {
+        return ConsumeLinkCode(conn_, code_hash, now);
     }
 
     std::optional<std::int64_t> InsertBooking(const Booking& b, const std::vector<TimePoint>& cells,

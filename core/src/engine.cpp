@@ -4,6 +4,7 @@
 
 #include "bookbot/core/flows.hpp"
 #include "bookbot/core/outbox_dispatcher.hpp"
+#include "bookbot/core/staff.hpp"
 
 namespace bookbot::core {
 namespace {
@@ -75,6 +76,10 @@ HandleResult Engine::Handle(const Inbound& in) {
                                    in.event == Inbound::Event::kBlocked, now);
                     return;
                 }
+                if (auto staff = RouteStaffTraffic(business_, unit, in, now)) {
+                    result.replies = std::move(*staff);
+                    return;
+                }
                 const SessionKey key{in.platform, in.user_id};
                 const SessionLookup lookup = unit.LoadSession(key, now);
                 Session session;
@@ -95,6 +100,7 @@ HandleResult Engine::Handle(const Inbound& in) {
                 // customer's first words get the greeting (flows.cpp).
                 input.first_contact =
                     !lookup.session && !lookup.expired && unit.RecentMessages(key, 1).empty();
+                input.customer = CustomerLabel(key, in.display_name);
                 if (in.kind == Inbound::Kind::kText) input.text = in.payload;
                 if (in.kind == Inbound::Kind::kButton) {
                     const Unstamped button = SplitPayload(in.payload);

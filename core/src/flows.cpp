@@ -10,6 +10,7 @@
 
 #include "bookbot/core/commands.hpp"
 #include "bookbot/core/reminders.hpp"
+#include "bookbot/core/staff.hpp"
 #include "flow_views.hpp"
 
 namespace bookbot::core {
@@ -165,7 +166,9 @@ private:
         } else if (verb == "mine" && step == "menu") {
             Advance(s_, "mine");
         } else if (verb == "human" && step == "menu") {
-            unit_.FlagForHuman(s_.key, s_.chat_id, "asked for a person", in_.now);
+            const std::int64_t flag =
+                unit_.FlagForHuman(s_.key, s_.chat_id, "asked for a person", in_.now);
+            NotifyHandOff(b_, unit_, flag, s_.key, in_.customer, in_.now);
             ToMenu(s_);
             s_.context["step"] = "human";
             return {Reply::Plain(b_.Text("human_flagged"))};
@@ -311,6 +314,7 @@ private:
         ScheduleReminders(b_, unit_, booking, in_.now);
         ToMenu(s_);
         Notice(b_.Text(old ? "rescheduled" : "booked", views_.Describe(booking)));
+        TellStaff(old ? "staff_rescheduled" : "staff_booked", booking);
         return Show();
     }
 
@@ -320,7 +324,15 @@ private:
         unit_.CancelBooking(booking->id, in_.now);
         ToMenu(s_);
         Notice(b_.Text("cancelled", views_.Describe(*booking)));
+        TellStaff("staff_cancelled", *booking);
         return Show();
+    }
+
+    // A staff notification of what the customer just did to `booking`.
+    void TellStaff(std::string_view key, const Booking& booking) {
+        auto values = views_.Describe(booking);
+        values["customer"] = in_.customer;
+        NotifyStaff(b_, unit_, Reply::Plain(b_.Text(key, values)), in_.now);
     }
 
     void Notice(std::string text) { notices_.push_back(std::move(text)); }

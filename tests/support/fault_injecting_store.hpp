@@ -58,6 +58,11 @@ public:
     std::optional<core::HumanFlag> OpenFlag(const SessionKey& k) override { return Forward("OpenFlag", &UnitOfWork::OpenFlag, k); }
     std::vector<core::HumanFlag> ListOpenFlags(std::int64_t l) override { return Forward("ListOpenFlags", &UnitOfWork::ListOpenFlags, l); }
     bool ResolveFlag(std::int64_t id, TimePoint now) override { return Forward("ResolveFlag", &UnitOfWork::ResolveFlag, id, now); }
+    bool AddStaffChat(const std::string& p, const std::string& c, TimePoint now) override { return Forward("AddStaffChat", &UnitOfWork::AddStaffChat, p, c, now); }
+    bool RemoveStaffChat(const std::string& p, const std::string& c) override { return Forward("RemoveStaffChat", &UnitOfWork::RemoveStaffChat, p, c); }
+    std::vector<core::StaffChat> ListStaffChats() override { return Forward("ListStaffChats", &UnitOfWork::ListStaffChats); }
+    void AddLinkCode(const std::string& h, TimePoint e, TimePoint now) override { Forward("AddLinkCode", &UnitOfWork::AddLinkCode, h, e, now); }
+    bool UseLinkCode(const std::string& h, TimePoint now) override { return Forward("UseLinkCode", &UnitOfWork::UseLinkCode, h, now); }
     std::optional<std::int64_t> InsertBooking(const core::Booking& b, const std::vector<TimePoint>& c, TimePoint now) override { return Forward("InsertBooking", &UnitOfWork::InsertBooking, b, c, now); }
     std::optional<core::PlacedBooking> InsertBookingOnFirstFree(const core::Booking& b, const std::vector<int>& r, const std::vector<TimePoint>& c, TimePoint now) override { return Forward("InsertBookingOnFirstFree", &UnitOfWork::InsertBookingOnFirstFree, b, r, c, now); }
     bool CancelBooking(std::int64_t id, TimePoint now) override { return Forward("CancelBooking", &UnitOfWork::CancelBooking, id, now); }

@@ -32,6 +32,16 @@ using Texts = std::map<std::string, std::string, std::less<>>;
 // The built-in English texts; every key a flow uses is here.
 const Texts& DefaultTexts();
 
+// Who acts for the business in chats (configuration [staff]). A chat listed
+// here, or enrolled at run time (UnitOfWork::AddStaffChat), is staff: it gets
+// notifications and may use staff commands. Any other chat is a customer.
+struct StaffSettings {
+    // Chat ids per platform ("telegram": {"123", …}, "whatsapp": {"4915…"}).
+    std::map<std::string, std::vector<std::string>, std::less<>> chats;
+    // Local time of day (minutes after midnight) of the daily agenda; none: off.
+    std::optional<int> agenda_minute;
+};
+
 // The business the bot books for: what the configuration file describes.
 struct Business {
     std::string name = "bookbot demo";
@@ -41,6 +51,7 @@ struct Business {
     std::chrono::minutes change_cutoff{120};
     Millis session_ttl{std::chrono::minutes(30)};
     Texts texts = DefaultTexts();  // overrides merged over the defaults
+    StaffSettings staff;
     // The most buttons one reply may carry, per platform ("whatsapp": 10),
     // as each platform declares it; lists page to it instead of losing a
     // choice. A platform not named here has no limit. Set by the composition

@@ -26,6 +26,7 @@ struct FlowInput {
     // answered with the greeting and the menu.
     bool first_contact = false;
     TimePoint now{};
+    std::string customer;  // how staff notifications name the customer
 };
 
 // Thrown by a flow when the time it was booking turned out to be taken: the

@@ -35,6 +35,9 @@ struct Inbound {
     // For a button press: the platform's id of the message the button was on
     // (empty when unknown), so the answer can replace that message.
     std::string origin_message_id;
+    // The sender's name as the platform shows it (empty when unknown): how
+    // staff notifications name the customer.
+    std::string display_name;
 };
 
 struct Button {

@@ -85,6 +85,16 @@ struct Reminder {
     friend bool operator==(const Reminder&, const Reminder&) = default;
 };
 
+// A chat enrolled as staff at run time (chats listed in the configuration are
+// staff as well, without a row).
+struct StaffChat {
+    std::string platform;
+    std::string chat_id;
+    TimePoint enrolled_at{};
+
+    friend bool operator==(const StaffChat&, const StaffChat&) = default;
+};
+
 enum class OutboxStatus { kPending, kSent, kDead };
 
 // What the platform reported became of a sent message (WhatsApp statuses[]),

@@ -66,6 +66,23 @@ public:
     // Marks an open flag resolved; false if there is no such open flag.
     virtual bool ResolveFlag(std::int64_t flag_id, TimePoint now) = 0;
 
+    // --- staff chats ----------------------------------------------------------
+    // Enrols a chat as staff; false (and no change) if it already is.
+    virtual bool AddStaffChat(const std::string& platform, const std::string& chat_id,
+                              TimePoint now) = 0;
+    // Removes an enrolled chat; false if it was not enrolled.
+    virtual bool RemoveStaffChat(const std::string& platform, const std::string& chat_id) = 0;
+    // Every enrolled chat, by (platform, chat_id).
+    virtual std::vector<StaffChat> ListStaffChats() = 0;
+    // Stores a one-time enrolment code, usable until `expires_at`. Only its
+    // SHA-256 is stored, so reading the database does not reveal a working
+    // code. The same code again replaces the earlier row.
+    virtual void AddLinkCode(const std::string& code, TimePoint expires_at, TimePoint now) = 0;
+    // Uses up a code: true iff it was stored and has not expired at `now`; it
+    // is deleted either way, so a code works once (of two racing units only
+    // one succeeds). Also forgets every expired code.
+    virtual bool UseLinkCode(const std::string& code, TimePoint now) = 0;
+
     // --- bookings -------------------------------------------------------------
     // Inserts a confirmed booking occupying `cells` (cell starts) of
     // booking.resource. Returns its new id, or nullopt (and writes nothing) if
