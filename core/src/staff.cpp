@@ -216,10 +216,17 @@ std::optional<std::vector<Reply>> Forward(const Business& b, UnitOfWork& unit, c
     const auto flag = unit.OpenFlag(key);
     if (!flag) return std::nullopt;
     // A person answers now, but the conversation goes on: each message keeps
-    // the customer's session alive, as any step of the flows would.
+    // (or, once it timed out, starts) the customer's session, as the engine
+    // does for any step, so that "Done" finds the customer where they were.
+    Session session;
     if (const SessionLookup lookup = unit.LoadSession(key, now); lookup.session) {
-        unit.SaveSession(*lookup.session, now, b.session_ttl);
+        session = *lookup.session;
+    } else {
+        session.key = key;
+        session.context = {{"step", "menu"}};
     }
+    session.chat_id = in.chat_id;
+    unit.SaveSession(session, now, b.session_ttl);
     unit.AppendMessage(key, Direction::kIn, in.payload, now);
     Reply forward;
     forward.text = b.Text(

@@ -1,11 +1,11 @@
 // `bookbot doctor`, the real binary, against real databases, a fake Bot API
 // on real HTTP and real sockets.
 
-#include <algorithm>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -25,10 +25,9 @@ constexpr const char* kWebhookSecret = "doctor-Webhook_secret-42";
 
 // Every check doctor runs, in its order.
 const std::vector<std::string> kChecks = {
-    "configuration",      "time zone",        "reminders",
-    "database url",       "sqlite directory", "sqlite local disk",
-    "database reachable", "schema",           "staff chats",
-    "listen port",        "telegram token",   "telegram webhook",
+    "configuration",    "time zone",         "reminders",          "database url",
+    "sqlite directory", "sqlite local disk", "database reachable", "schema",
+    "staff chats",      "listen port",       "telegram token",     "telegram webhook",
     "whatsapp",  // skipped: no WhatsApp settings
     "webhook paths"};
 

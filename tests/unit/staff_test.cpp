@@ -161,6 +161,9 @@ TEST_CASE("a chat with a link code becomes staff, once per code", "[staff]") {
     CHECK(mallory.Texts() == "That code is not valid or has expired.");
     carol.Say("/flags");
     CHECK(carol.Texts() == "No open hand-offs.");
+    // Not staff: a customer's words (mallory's first: the greeting), never the staff desk.
+    mallory.Say("/flags");
+    CHECK(mallory.Texts().rfind("Hello! I am the booking assistant", 0) == 0);
     mallory.Say("/flags");
     CHECK(mallory.Texts().rfind("Sorry, I did not understand that.", 0) == 0);
 }
