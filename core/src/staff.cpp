@@ -9,6 +9,7 @@
 #include "bookbot/core/staff.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "bookbot/core/engine.hpp"
@@ -200,7 +201,17 @@ private:
 };
 
 std::vector<Reply> Link(const Business& b, UnitOfWork& unit, const Inbound& in, TimePoint now) {
-    const std::string code = in.payload.substr(std::string_view("/link ").size());
+    // As typed: surrounding spaces and lower case are forgiven (`bookbot staff link` prints
+    // upper case).
+    const std::string_view rest =
+        std::string_view(in.payload).substr(std::string_view("/link ").size());
+    const auto first = rest.find_first_not_of(" \t\r\n");
+    std::string code;
+    if (first != std::string_view::npos) {
+        code = rest.substr(first, rest.find_last_not_of(" \t\r\n") - first + 1);
+    }
+    std::transform(code.begin(), code.end(), code.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     const bool ok = unit.UseLinkCode(code, now);
     if (ok) unit.AddStaffChat(in.platform, in.chat_id, now);
     Reply reply =
