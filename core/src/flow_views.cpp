@@ -260,7 +260,8 @@ Reply FlowViews::Render(Session& s) {
         // Enough free times for the pages up to this one and one more, so the
         // page knows whether a next one exists.
         const int per_page = PerPage(s, kTimesPerPage, kNavWithCancel);
-        const auto wanted = static_cast<std::size_t>(std::max(0, PageOf(s)) + 1) *
+        // (In size_t: a forged page number may be INT_MAX.)
+        const auto wanted = (static_cast<std::size_t>(std::max(0, PageOf(s))) + 1) *
                                 static_cast<std::size_t>(per_page) +
                             1;
         const auto slots = FreeTimes(*service, day, wanted);
