@@ -26,8 +26,8 @@ namespace {
 using std::chrono::minutes;
 using Keys = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 6> kRootKeys = {"business", "hours", "services", "texts",
-                                                       "reminders", "staff"};
+constexpr std::array<std::string_view, 6> kRootKeys = {"business", "hours",     "services",
+                                                       "texts",    "reminders", "staff"};
 constexpr std::array<std::string_view, 3> kReminderKeys = {"lead_hours", "whatsapp_template",
                                                            "whatsapp_template_language"};
 constexpr std::array<std::string_view, 3> kStaffKeys = {"telegram_chat_ids", "whatsapp_numbers",
