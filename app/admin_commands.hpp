@@ -15,5 +15,7 @@ void AddFlagsCommand(CLI::App& app);
 void AddSessionsCommand(CLI::App& app);
 // `bookbot outbox list [--dead]`, `bookbot outbox retry ID`.
 void AddOutboxCommand(CLI::App& app);
+// `bookbot staff link [--minutes N]`, `bookbot staff list`, `bookbot staff remove PLATFORM CHAT`.
+void AddStaffCommand(CLI::App& app);
 
 }  // namespace bookbot::app

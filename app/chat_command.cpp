@@ -46,6 +46,9 @@ void AddChatCommand(CLI::App& app) {
                       << "' (" << store->RedactedUrl() << "). Ctrl-D ends.\n";
         }
         console.Resume(std::cout);
+        // Out now, not when the buffer fills: whoever drives the chat through
+        // a pipe sees that it is ready for input (tests start racers this way).
+        std::cout << std::flush;
         std::string line;
         while (true) {
             if (interactive) std::cout << "> " << std::flush;

@@ -43,10 +43,14 @@ inline constexpr const char* kEnvSessionTtlMinutes = "BOOKBOT_SESSION_TTL_MINUTE
 // - Any non-blank text; replaces business.name.
 inline constexpr const char* kEnvBusinessName = "BOOKBOT_BUSINESS_NAME";
 
+// - Comma-separated Telegram chat ids; replaces staff.telegram_chat_ids.
+inline constexpr const char* kEnvStaffTelegramChatIds = "BOOKBOT_STAFF_TELEGRAM_CHAT_IDS";
+
 // Upper bounds of the numeric settings (lower bounds are in packaging/bookbot.toml).
 inline constexpr int kMaxSessionTtlMinutes = 7 * 24 * 60;
 inline constexpr int kMaxNoticeMinutes = 60 * 24 * 60;  // minimum notice and change cutoff
 inline constexpr int kMaxResources = 1000;
+inline constexpr int kMaxReminderLeadHours = 30 * 24;
 
 // Parses TOML `text` (named `source_name` in messages, normally the file's
 // path) into a Business, applies the environment overrides and checks the

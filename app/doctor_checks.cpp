@@ -6,6 +6,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -76,6 +77,60 @@ CheckResult CheckTimeZone(const Findings& found) {
                     "use an IANA zone name such as Europe/Berlin in business.time_zone or "
                     "BOOKBOT_TIME_ZONE, and check that the tzdata package is installed");
     }
+}
+
+// Reminders: the lead times, and whether WhatsApp can get them (only as an
+// approved template, outside its 24-hour window). Informational: never fails.
+CheckResult CheckReminders(const Findings& found, const std::string& whatsapp_template,
+                           const Platforms& platforms) {
+    const char* kCheck = "reminders";
+    if (!found.business) return Skip(kCheck, "no valid configuration to take them from");
+    const core::Business& business = *found.business;
+    if (business.reminder_leads.empty()) return Ok(kCheck, "off ([reminders] lead_hours = [])");
+    std::string detail;
+    for (const auto lead : business.reminder_leads) {
+        detail += (detail.empty() ? "" : ", ") + std::to_string(lead.count()) + " h";
+    }
+    detail += " before each booking";
+    const bool has_whatsapp =
+        std::any_of(platforms.begin(), platforms.end(),
+                    [](const auto& platform) { return platform->Name() == "whatsapp"; });
+    if (has_whatsapp) {
+        if (whatsapp_template.empty() && !business.reminder_templates.contains("whatsapp")) {
+            detail +=
+                "; off on WhatsApp: no approved template (set --whatsapp-reminder-template or "
+                "[reminders] whatsapp_template)";
+        } else {
+            detail += "; WhatsApp as template '" +
+                      (whatsapp_template.empty() ? business.reminder_templates.at("whatsapp").name
+                                                 : whatsapp_template) +
+                      "'";
+        }
+    }
+    return Ok(kCheck, detail);
+}
+
+// Staff chats: configured ([staff] or the environment) or enrolled in the
+// database. None is not an error, but then hand-offs reach nobody.
+CheckResult CheckStaffChats(const Findings& found) {
+    const char* kCheck = "staff chats";
+    if (!found.business) return Skip(kCheck, "no valid configuration");
+    std::size_t count = 0;
+    for (const auto& [platform, ids] : found.business->staff.chats) count += ids.size();
+    if (found.store) {
+        try {
+            count +=
+                found.store->Read([](core::UnitOfWork& u) { return u.ListStaffChats().size(); });
+        } catch (const core::StorageError&) {  // reported by the schema and database checks
+        }
+    }
+    if (count == 0) {
+        return Skip(kCheck,
+                    "no staff chat is configured or enrolled: nobody will see hand-offs to a "
+                    "person or booking notifications (set [staff] telegram_chat_ids, or run "
+                    "`bookbot staff link`)");
+    }
+    return Ok(kCheck, std::to_string(count) + " staff chat(s)");
 }
 
 // --- database -----------------------------------------------------------------
@@ -342,23 +397,47 @@ const char* StatusName(CheckResult::Status status) {
     return "?";
 }
 
+namespace {
+
+// The enabled platforms' webhook paths, against each other and serve's own.
+CheckResult CheckWebhookPaths(const Platforms& platforms) {
+    constexpr const char* kCheck = "webhook paths";
+    if (auto clash = FindWebhookPathClash(platforms)) {
+        return CheckResult::Fail(kCheck, *clash,
+                                 "pass another --webhook-path or --whatsapp-webhook-path");
+    }
+    std::string paths;
+    for (const auto& platform : platforms) {
+        for (const std::string& path : platform->WebhookPaths()) {
+            paths += (paths.empty() ? "" : ", ") + std::string(platform->Name()) + " " + path;
+        }
+    }
+    if (paths.empty()) return CheckResult::Skip(kCheck, "no platform serves a webhook");
+    return CheckResult::Ok(kCheck, paths + "; none clashes with /healthz, /readyz, /metrics");
+}
+
+}  // namespace
+
 std::vector<CheckResult> RunDoctorChecks(const DoctorOptions& options, Platforms& platforms) {
     const core::SystemClock clock;
     Findings found;
     std::vector<CheckResult> results;
     results.push_back(CheckConfiguration(options.config, found));
     results.push_back(CheckTimeZone(found));
+    results.push_back(CheckReminders(found, options.whatsapp_reminder_template, platforms));
     results.push_back(CheckDatabaseUrl(options.db, found));
     results.push_back(CheckSqliteDirectory(found));
     results.push_back(CheckSqliteFilesystem(found));
     results.push_back(CheckDatabaseReachable(found));
     results.push_back(CheckSchema(found));
+    results.push_back(CheckStaffChats(found));
     results.push_back(CheckListenPort(options.listen));
     for (auto& platform : platforms) {
         for (CheckResult& result : platform->Doctor(AddSecret, clock)) {
             results.push_back(std::move(result));
         }
     }
+    results.push_back(CheckWebhookPaths(platforms));
     return results;
 }
 

@@ -23,6 +23,7 @@ struct DoctorOptions {
     std::string db;  // empty: the default URL
     std::optional<std::string> config;
     std::string listen = "127.0.0.1:8080";
+    std::string whatsapp_reminder_template;  // as serve's option
     bool json = false;
 };
 

@@ -75,6 +75,10 @@ void AddDoctorCommand(CLI::App& app) {
     doctor->add_option("--listen", o->listen, "The HTTP listen address HOST:PORT to try to bind")
         ->envname("BOOKBOT_LISTEN")
         ->capture_default_str();
+    doctor
+        ->add_option("--whatsapp-reminder-template", o->whatsapp_reminder_template,
+                     "WhatsApp's approved template for reminders, as for serve")
+        ->envname("BOOKBOT_WHATSAPP_REMINDER_TEMPLATE");
     AddPlatformSettings(*doctor, command->platforms);
     doctor->add_flag("--json", o->json, "Print the results as a JSON array instead");
     doctor->callback([command] { RunDoctor(command->options, command->platforms); });

@@ -96,6 +96,7 @@ int Main(int argc, char** argv) {
     bookbot::app::AddFlagsCommand(app);
     bookbot::app::AddSessionsCommand(app);
     bookbot::app::AddOutboxCommand(app);
+    bookbot::app::AddStaffCommand(app);
     bookbot::app::AddDoctorCommand(app);
     bookbot::app::AddMigrateCommand(app);
     bookbot::app::AddServeCommand(app);

@@ -1,5 +1,6 @@
 #include "platforms.hpp"
 
+#include <map>
 #include <type_traits>
 
 #include "bookbot/transports/telegram/platform.hpp"
@@ -37,6 +38,25 @@ void AddSettings(CLI::App& command, const std::vector<transports::Setting>& sett
 
 void AddPlatformSettings(CLI::App& command, Platforms& platforms) {
     for (auto& platform : platforms) AddSettings(command, platform->Settings());
+}
+
+std::optional<std::string> FindWebhookPathClash(const Platforms& platforms) {
+    std::map<std::string, std::string> owners = {{"/healthz", "serve's own /healthz"},
+                                                 {"/readyz", "serve's own /readyz"},
+                                                 {"/metrics", "serve's own /metrics"}};
+    for (const auto& platform : platforms) {
+        for (const std::string& path : platform->WebhookPaths()) {
+            const std::string owner = std::string(platform->Name()) + "'s webhook";
+            const auto [it, fresh] = owners.emplace(path, owner);
+            if (!fresh) {
+                std::string clash = owner;
+                clash.append(" and ").append(it->second).append(" are both on the path '");
+                clash.append(path).append("': give each webhook a path of its own");
+                return clash;
+            }
+        }
+    }
+    return std::nullopt;
 }
 
 std::string PlatformsHelp(const Platforms& platforms) {

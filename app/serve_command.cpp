@@ -68,6 +68,19 @@ void AddServeCommand(CLI::App& app) {
         ->envname("BOOKBOT_DISPATCHERS")
         ->check(CLI::Range(1, 64))
         ->capture_default_str();
+    serve
+        ->add_option("--reminder-seconds", o->reminder_seconds,
+                     "Due reminders are looked for at least this often (and when the next is due)")
+        ->envname("BOOKBOT_REMINDER_SECONDS")
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
+    serve
+        ->add_option("--whatsapp-reminder-template", o->whatsapp_reminder_template,
+                     "WhatsApp's approved template for reminders (body: service, day, time); "
+                     "without one, reminders are off on WhatsApp")
+        ->envname("BOOKBOT_WHATSAPP_REMINDER_TEMPLATE");
+    // Hidden (no group): end-to-end tests move serve's clock with it.
+    serve->add_option("--test-clock-file", o->test_clock_file)->group("");
     AddPlatformSettings(*serve, command->platforms);
     serve->callback([command] { Serve(command->options, std::move(command->platforms)); });
 }

@@ -1,9 +1,12 @@
 #include "serve_loops.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 
 #include "bookbot/core/log.hpp"
+#include "bookbot/core/reminders.hpp"
+#include "bookbot/core/staff.hpp"
 #include "bookbot/core/update_metrics.hpp"
 
 namespace bookbot::app {
@@ -51,6 +54,51 @@ void SweepLoop(core::Store& store, const core::Clock& clock, core::Metrics& metr
         } catch (const core::StorageError& e) {
             core::CountStoreError(&metrics, e);
             core::log::Warn("sweep.store_error", {{"error", e.what()}});
+        }
+        std::unique_lock lock(mutex);
+        stopped.wait_for(lock, stop, every, [] { return false; });
+    }
+}
+
+void ReminderLoop(core::Store& store, const core::Business& business, const core::Clock& clock,
+                  core::Metrics& metrics, core::Millis at_most, const std::stop_token& stop) {
+    std::mutex mutex;
+    std::condition_variable_any stopped;
+    while (!stop.stop_requested()) {
+        core::Millis idle = at_most;
+        try {
+            const core::ReminderRound round = core::SendDueReminders(store, business, clock);
+            metrics.Add("bookbot_reminders_total", {{"outcome", "sent"}},
+                        static_cast<double>(round.sent));
+            metrics.Add("bookbot_reminders_total", {{"outcome", "skipped"}},
+                        static_cast<double>(round.skipped));
+            if (round.sent > 0 || round.skipped > 0) {
+                core::log::Info("reminders", {{"sent", round.sent}, {"skipped", round.skipped}});
+            }
+            if (round.full) continue;
+            if (round.next_due) {
+                idle = std::clamp(*round.next_due - clock.Now(), core::Millis{10}, at_most);
+            }
+        } catch (const core::StorageError& e) {
+            core::CountStoreError(&metrics, e);
+            core::log::Warn("reminders.store_error", {{"error", e.what()}});
+        }
+        std::unique_lock lock(mutex);
+        stopped.wait_for(lock, stop, idle, [] { return false; });
+    }
+}
+
+void AgendaLoop(core::Store& store, const core::Business& business, const core::Clock& clock,
+                std::chrono::seconds every, const std::stop_token& stop) {
+    std::mutex mutex;
+    std::condition_variable_any stopped;
+    while (!stop.stop_requested()) {
+        try {
+            if (core::SendDailyAgendaIfDue(store, business, clock.Now())) {
+                core::log::Info("staff.agenda_sent", {});
+            }
+        } catch (const core::StorageError& e) {
+            core::log::Warn("staff.agenda_store_error", {{"error", e.what()}});
         }
         std::unique_lock lock(mutex);
         stopped.wait_for(lock, stop, every, [] { return false; });

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <stop_token>
 
+#include "bookbot/core/business.hpp"
 #include "bookbot/core/clock.hpp"
 #include "bookbot/core/metrics.hpp"
 #include "bookbot/core/outbox_dispatcher.hpp"
@@ -25,5 +26,17 @@ void DispatchLoop(core::OutboxDispatcher& dispatcher, DispatchWakeups& wakeups, 
 // redelivery windows.
 void SweepLoop(core::Store& store, const core::Clock& clock, core::Metrics& metrics,
                std::chrono::seconds every, const std::stop_token& stop);
+
+// Sends due reminders (core::SendDueReminders) on its own timer: after a
+// round it sleeps until the next reminder is due, but at most `at_most` (a
+// booking made through another instance may be due sooner), and not at all
+// while a round finds a full batch. Counts bookbot_reminders_total{outcome}.
+void ReminderLoop(core::Store& store, const core::Business& business, const core::Clock& clock,
+                  core::Metrics& metrics, core::Millis at_most, const std::stop_token& stop);
+// Every `every` (and at start): sends today's staff agenda if it is due and no
+// instance sent it yet (core::SendDailyAgendaIfDue). Store errors are logged
+// and tried again on the next round.
+void AgendaLoop(core::Store& store, const core::Business& business, const core::Clock& clock,
+                std::chrono::seconds every, const std::stop_token& stop);
 
 }  // namespace bookbot::app

@@ -23,6 +23,7 @@
 #include "logging.hpp"
 #include "serve_loops.hpp"
 #include "service_notifier.hpp"
+#include "test_clock.hpp"
 #include "wakeup.hpp"
 
 namespace bookbot::app {
@@ -69,6 +70,26 @@ void DeclareServeMetrics(core::Metrics& metrics) {
     metrics.DeclareGauge("bookbot_http_requests_in_flight", "HTTP requests being handled.");
     metrics.DeclareGauge("bookbot_outbox_messages", "Outbox rows by status (pending, dead).");
     metrics.DeclareCounter("bookbot_sessions_swept_total", "Expired sessions removed.");
+    metrics.DeclareCounter("bookbot_reminders_total",
+                           "Due reminders taken, by outcome (sent, skipped).");
+}
+
+// Which platforms get reminders and how: WhatsApp only delivers them as an
+// approved template (outside its 24-hour window), so without one it gets none.
+void ApplyReminderSettings(const ServeOptions& options, const Platforms& platforms,
+                           core::Business& business) {
+    if (!options.whatsapp_reminder_template.empty()) {
+        business.reminder_templates["whatsapp"].name = options.whatsapp_reminder_template;
+    }
+    for (const auto& platform : platforms) {
+        if (platform->Name() == "whatsapp" && !business.reminder_templates.contains("whatsapp") &&
+            !business.reminder_leads.empty()) {
+            business.reminders_off.insert("whatsapp");
+            core::log::Warn("reminders.off",
+                            {{"platform", "whatsapp"},
+                             {"why", "no approved template (--whatsapp-reminder-template)"}});
+        }
+    }
 }
 
 // Keeps the platforms that are on (Configure() said so), in order.
@@ -77,6 +98,8 @@ Platforms ConfigurePlatforms(Platforms platforms) {
     for (auto& platform : platforms) {
         if (platform->Configure(AddSecret)) on.push_back(std::move(platform));
     }
+    // Before anything starts (AddRoute checks again as routes are mounted).
+    if (auto clash = FindWebhookPathClash(on)) throw std::invalid_argument(*clash);
     return on;
 }
 
@@ -95,6 +118,7 @@ public:
                 business_.max_choices[std::string(platform->Name())] = max;
             }
         }
+        ApplyReminderSettings(options_, platforms_, business_);
         engine_ = std::make_unique<core::Engine>(*store_, business_, clock_);
         intake_ =
             std::make_unique<transports::Intake>(*engine_, &metrics_, [this](std::string_view p) {
@@ -112,6 +136,15 @@ public:
             SweepLoop(*store_, clock_, metrics_, std::chrono::seconds(options_.sweep_seconds),
                       stop);
         });
+        workers_.emplace_back([this](const std::stop_token& stop) {
+            ReminderLoop(*store_, business_, clock_, metrics_,
+                         std::chrono::seconds(options_.reminder_seconds), stop);
+        });
+        if (business_.staff.agenda_minute) {
+            workers_.emplace_back([this](const std::stop_token& stop) {
+                AgendaLoop(*store_, business_, clock_, std::chrono::seconds(30), stop);
+            });
+        }
     }
 
     void Stop() {
@@ -152,7 +185,8 @@ private:
         platform.Start({*store_, clock_, metrics_, *intake_,
                         [this](core::Millis timeout, const std::stop_token& stop) {
                             wakeup_.Wait(wakeup_.Generation(), timeout, stop);
-                        }});
+                        },
+                        core::CustomerCommandMenu(business_)});
         for (transports::Route& route : platform.Routes()) AddRoute(std::move(route));
         const transports::Pacing pacing = platform.GetPacing();
         const std::string worker = WorkerId();
@@ -274,7 +308,13 @@ private:
     }
 
     ServeOptions options_;
-    const core::SystemClock clock_;
+    const core::SystemClock system_clock_;
+    const std::unique_ptr<core::Clock> test_clock_ =
+        options_.test_clock_file.empty()
+            ? nullptr
+            : std::make_unique<OffsetFileClock>(options_.test_clock_file);
+    const core::Clock& clock_ = test_clock_ ? static_cast<const core::Clock&>(*test_clock_)
+                                            : static_cast<const core::Clock&>(system_clock_);
     core::Metrics metrics_;
     Wakeup wakeup_;  // platform loops (host.wait)
     core::WriteHealth health_;

@@ -21,6 +21,11 @@ struct ServeOptions {
     int drain_seconds = 10;
     int sweep_seconds = 60;
     int dispatcher_threads = 2;  // per platform that is on
+    int reminder_seconds = 5;    // the reminder loop looks at least this often
+    // WhatsApp's approved reminder template; overrides [reminders] whatsapp_template.
+    std::string whatsapp_reminder_template;
+    // Hidden, for end-to-end tests: a file holding a clock offset in ms.
+    std::string test_clock_file;
 };
 
 // Where serve listens: an IP address (not a host name) and a port.

@@ -3,6 +3,9 @@
 #include <cstdio>
 #include <memory>
 
+#include "bookbot/core/commands.hpp"
+#include "cli_support.hpp"
+#include "config.hpp"
 #include "telegram_settings.hpp"
 
 namespace bookbot::app {
@@ -14,6 +17,7 @@ struct Options {
     TelegramSettings telegram;
     std::string url;
     bool drop_pending = false;
+    std::optional<std::string> config;
 };
 
 std::string Date(const std::optional<core::TimePoint>& at) {
@@ -25,7 +29,8 @@ std::string Date(const std::optional<core::TimePoint>& at) {
 
 void AddTelegramCommand(CLI::App& app) {
     CLI::App* telegram = app.add_subcommand(
-        "telegram", "Manage the Telegram bot's webhook (needs TELEGRAM_BOT_TOKEN).");
+        "telegram",
+        "Manage the Telegram bot's webhook and command menu (needs TELEGRAM_BOT_TOKEN).");
     telegram->require_subcommand(1);
     auto options = std::make_shared<Options>();
     const core::SystemClock clock;
@@ -65,6 +70,25 @@ void AddTelegramCommand(CLI::App& app) {
         auto connection = ConnectTelegram(options->telegram, clock, 30s);
         connection.api->DeleteWebhook(options->drop_pending);
         std::printf("webhook deleted\n");
+    });
+
+    CLI::App* commands = telegram->add_subcommand(
+        "set-commands",
+        "Register the customers' commands (/start, /book, /bookings, /cancel, /help) in "
+        "Telegram's menu, with the descriptions of the config's [texts] (command_book, …). "
+        "`bookbot serve` also does it when it starts.");
+    AddConfigOption(*commands, options->config);
+    AddTelegramOptions(*commands, options->telegram);
+    commands->callback([options, clock] {
+        RequireTelegramToken(options->telegram);
+        const core::Business business = LoadBusinessOrDemo(options->config);
+        const auto menu = core::CustomerCommandMenu(business);
+        auto connection = ConnectTelegram(options->telegram, clock, 30s);
+        connection.api->SetMyCommands(menu);
+        for (const core::CommandEntry& c : menu) {
+            std::printf("/%s  %s\n", c.command.c_str(), c.description.c_str());
+        }
+        std::printf("commands set: %zu\n", menu.size());
     });
 
     CLI::App* info =

@@ -4,7 +4,9 @@
 # same kind of throwaway PostgreSQL as scripts/test.sh (which it runs): unit,
 # contract (both backends), fault-injection and end-to-end tests. Any report
 # fails the run. The crash test and the benchmarks are left to the plain pass
-# (under ASan they only get slower, not more thorough). Arguments go to ctest.
+# (under ASan they only get slower, not more thorough; scripts/test.sh runs
+# them). tests/e2e/race_test.cpp runs fewer, smaller waves of processes under
+# ASan (see there). A step of .ci/run. Arguments go to ctest.
 #   BUILD_DIR=build-sanitize   where to build
 set -euo pipefail
 cd "$(dirname "$0")/.."

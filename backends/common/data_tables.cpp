@@ -19,7 +19,8 @@ ColumnSpec NullableInt(const char* name) { return {name, kInt, true}; }
 ColumnSpec NullableText(const char* name) { return {name, kText, true}; }
 
 std::vector<TableSpec> Build() {
-    // Mirrors migrations/0001_initial.sql; primary-key columns come first.
+    // Mirrors migrations/0001_initial.sql and the columns later migrations add;
+    // primary-key columns come first.
     return {
         {"conversation_sessions",
          {Text("platform"), Text("user_id"), Text("chat_id"), Text("context"), Text("step_history"),
@@ -40,14 +41,25 @@ std::vector<TableSpec> Build() {
          1},
         // After bookings: its booking_id refers to them.
         {"booking_cells", {Int("resource"), Int("cell_start"), Int("booking_id")}, 2},
+        // After bookings: its booking_id refers to them (migrations/0005).
+        {"booking_reminders",
+         {Int("id"), Int("booking_id"), Int("lead_ms"), Int("due_at"), Text("state"),
+          Int("created_at"), NullableInt("sent_at")},
+         1},
         {"inbound_updates", {Text("platform"), Text("external_id"), Int("received_at")}, 2},
         {"outbox",
          {Int("id"), Text("platform"), Text("chat_id"), Text("body"), Text("status"),
           Int("attempts"), Int("next_attempt_at"), NullableText("claimed_by"),
           NullableInt("claimed_until"), Text("last_error"), Int("created_at"),
-          NullableInt("sent_at")},
+          NullableInt("sent_at"),
+          // 0003_outbox_delivery_status.sql
+          NullableText("platform_message_id"), NullableText("delivery_status"),
+          NullableText("delivery_error"), NullableInt("delivery_updated_at")},
          1},
         {"transport_state", {Text("name"), Text("value"), Int("updated_at")}, 1},
+        // migrations/0004_staff_chats.sql
+        {"staff_chats", {Text("platform"), Text("chat_id"), Int("enrolled_at")}, 2},
+        {"staff_link_codes", {Text("code_hash"), Int("expires_at"), Int("created_at")}, 1},
     };
 }
 

@@ -20,21 +20,6 @@ constexpr std::string_view kCreateBookkeeping =
     " checksum TEXT NOT NULL,"
     " applied_at BIGINT NOT NULL)";
 
-std::string Sha256Hex(std::string_view data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
-        throw StorageError(StorageError::Kind::kInternal, "SHA-256 failed");
-    }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < size; ++i) {
-        hex += kHex[digest[i] >> 4];
-        hex += kHex[digest[i] & 0xf];
-    }
-    return hex;
-}
-
 struct Recorded {
     std::string name;
     std::string checksum;
@@ -76,6 +61,21 @@ core::MigrationStatus Compare(const std::map<int, Recorded>& recorded) {
 
 }  // namespace
 
+std::string Sha256Hex(std::string_view data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
+        throw StorageError(StorageError::Kind::kInternal, "SHA-256 failed");
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < size; ++i) {
+        hex += kHex[digest[i] >> 4];
+        hex += kHex[digest[i] & 0xf];
+    }
+    return hex;
+}
+
 core::MigrationStatus ReadMigrationStatus(SqlConnection& conn) {
     conn.Begin(core::Store::Access::kRead);
     try {
@@ -97,6 +97,15 @@ core::MigrationStatus ReadMigrationStatus(SqlConnection& conn) {
 }
 
 std::vector<MigrationInfo> ApplyMigrations(SqlConnection& conn, core::TimePoint now) {
+    // Nearly every start finds the schema current: a read transaction says so
+    // without queueing for the write lock once per migration. On SQLite that
+    // lock is shared by every process on the file: fifty `bookbot chat`
+    // processes starting at once (tests/e2e/race_test.cpp) each took it once
+    // per migration on top of the one write they came for, and under ASan
+    // the last ones waited past the busy timeout. Anything else (pending, or
+    // a problem to report) goes through the locked path below, which checks
+    // again under the lock.
+    if (ReadMigrationStatus(conn).UpToDate()) return {};
     std::vector<MigrationInfo> applied;
     for (const EmbeddedMigration& m : EmbeddedMigrations()) {
         conn.Begin(core::Store::Access::kWrite);

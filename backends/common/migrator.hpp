@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "bookbot/core/migration.hpp"
@@ -17,5 +19,9 @@ core::MigrationStatus ReadMigrationStatus(SqlConnection& conn);
 // processes starting together apply each migration once). Refuses with
 // StorageError kSchema on a modified or unknown migration.
 std::vector<core::MigrationInfo> ApplyMigrations(SqlConnection& conn, core::TimePoint now);
+
+// Lower-case hex SHA-256 of `data` (migration checksums, stored enrolment
+// codes). Throws StorageError kInternal if OpenSSL fails.
+std::string Sha256Hex(std::string_view data);
 
 }  // namespace bookbot::backends

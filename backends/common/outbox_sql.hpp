@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bookbot/core/records.hpp"
@@ -35,6 +36,14 @@ bool MarkOutboxDead(SqlConnection& conn, std::int64_t id, const std::string& wor
 std::vector<core::OutboxMessage> ListOutboxRows(SqlConnection& conn, core::OutboxStatus status,
                                                 std::int64_t limit);
 std::int64_t CountOutboxRows(SqlConnection& conn, core::OutboxStatus status);
+// UnitOfWork::SetPlatformMessageIds, RecordDelivery, ListFailedDeliveries,
+// CountFailedDeliveries.
+std::int64_t SetOutboxPlatformIds(SqlConnection& conn,
+                                  const std::vector<std::pair<std::int64_t, std::string>>& ids);
+core::DeliveryUpdate RecordOutboxDelivery(SqlConnection& conn, const std::string& platform,
+                                          const core::DeliveryReport& report);
+std::vector<core::OutboxMessage> ListFailedDeliveryRows(SqlConnection& conn, std::int64_t limit);
+std::int64_t CountFailedDeliveryRows(SqlConnection& conn);
 bool RequeueDeadOutbox(SqlConnection& conn, std::int64_t id, core::TimePoint now);
 
 }  // namespace bookbot::backends

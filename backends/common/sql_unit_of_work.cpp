@@ -6,7 +6,9 @@
 
 #include "data_tables.hpp"
 #include "outbox_sql.hpp"
+#include "reminders_sql.hpp"
 #include "sql_store.hpp"
+#include "staff_sql.hpp"
 #include "table_rows_sql.hpp"
 
 namespace bookbot::backends {
@@ -240,6 +242,21 @@ public:
                    .affected == 1;
     }
 
+    bool AddStaffChat(const std::string& platform, const std::string& chat_id,
+                      TimePoint now) override {
+        return InsertStaffChat(conn_, platform, chat_id, now);
+    }
+    bool RemoveStaffChat(const std::string& platform, const std::string& chat_id) override {
+        return DeleteStaffChat(conn_, platform, chat_id);
+    }
+    std::vector<core::StaffChat> ListStaffChats() override { return SelectStaffChats(conn_); }
+    void AddLinkCode(const std::string& code_hash, TimePoint expires_at, TimePoint now) override {
+        InsertLinkCode(conn_, code_hash, expires_at, now);
+    }
+    bool UseLinkCode(const std::string& code_hash, TimePoint now) override {
+        return ConsumeLinkCode(conn_, code_hash, now);
+    }
+
     std::optional<std::int64_t> InsertBooking(const Booking& b, const std::vector<TimePoint>& cells,
                                               TimePoint now) override {
         const auto placed = InsertBookingOnFirstFree(b, {b.resource}, cells, now);
@@ -278,6 +295,7 @@ public:
             {booking_id, ToEpochMillis(now)});
         if (r.affected != 1) return false;
         conn_.Exec("DELETE FROM booking_cells WHERE booking_id = $1", {booking_id});
+        DeletePendingReminders(conn_, booking_id);
         return true;
     }
 
@@ -339,6 +357,21 @@ public:
         return counts;
     }
 
+    bool AddReminder(std::int64_t booking_id, Millis lead, TimePoint due_at,
+                     TimePoint now) override {
+        return InsertReminder(conn_, NewId(now), booking_id, lead, due_at, now);
+    }
+
+    std::vector<core::Reminder> TakeDueReminders(TimePoint now, std::int64_t limit) override {
+        return TakeDueReminderRows(conn_, now, limit);
+    }
+
+    std::optional<TimePoint> NextReminderDue() override { return NextPendingReminder(conn_); }
+
+    std::vector<core::Reminder> RemindersOf(std::int64_t booking_id) override {
+        return ReminderRowsOf(conn_, booking_id);
+    }
+
     std::int64_t Enqueue(const std::string& platform, const std::string& chat_id,
                          const std::string& body, TimePoint now) override {
         const std::int64_t id = NewId(now);
@@ -386,6 +419,22 @@ public:
     std::int64_t CountOutbox(OutboxStatus status) override {
         return CountOutboxRows(conn_, status);
     }
+
+    std::int64_t SetPlatformMessageIds(
+        const std::vector<std::pair<std::int64_t, std::string>>& ids) override {
+        return SetOutboxPlatformIds(conn_, ids);
+    }
+
+    core::DeliveryUpdate RecordDelivery(const std::string& platform,
+                                        const core::DeliveryReport& report) override {
+        return RecordOutboxDelivery(conn_, platform, report);
+    }
+
+    std::vector<OutboxMessage> ListFailedDeliveries(std::int64_t limit) override {
+        return ListFailedDeliveryRows(conn_, limit);
+    }
+
+    std::int64_t CountFailedDeliveries() override { return CountFailedDeliveryRows(conn_); }
 
     std::optional<std::string> GetTransportState(const std::string& name) override {
         const SqlResult r = conn_.Exec("SELECT value FROM transport_state WHERE name = $1", {name});

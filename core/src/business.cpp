@@ -1,5 +1,6 @@
 #include "bookbot/core/business.hpp"
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
@@ -43,7 +44,41 @@ const Texts& DefaultTexts() {
         {"human_flagged",
          "Thank you. A person will answer you here as soon as possible. Anything you write now "
          "goes to them."},
+        {"slot_passed", "Sorry, that time is no longer available. Please pick another one."},
+        // Descriptions in the platform's command menu (Telegram: 1 to 256 characters).
+        {"command_start", "Greeting and main menu"},
+        {"command_book", "Book an appointment"},
+        {"command_bookings", "My bookings"},
+        {"command_cancel", "Leave the current step, back to the menu"},
+        {"command_help", "What I can do"},
+        {"reminder", "Reminder: {service} on {day} at {time}."},
+        {"reminder_ok", "See you then"},
+        {"see_you", "Great, see you on {day} at {time}!"},
+        {"already_cancelled", "That booking was already cancelled."},
         {"main_menu", "Main menu"},
+        {"handoff_closed", "The person has closed this conversation. How else can I help?"},
+        {"link_ok", "This chat is now a staff chat of {business}."},
+        {"link_invalid", "That code is not valid or has expired."},
+        {"staff_booked", "New booking: {service} on {day} at {time} for {customer}."},
+        {"staff_rescheduled", "Moved by {customer}: {service} is now on {day} at {time}."},
+        {"staff_cancelled", "Cancelled by {customer}: {service} on {day} at {time}."},
+        {"staff_cancelled_by_business",
+         "Cancelled by the business: {service} on {day} at {time} ({customer}); they were told."},
+        {"staff_handoff", "{customer} asks for a person. Last messages:\n{messages}"},
+        {"staff_forward", "{customer}: {text}"},
+        {"staff_reply", "Reply"},
+        {"staff_done", "Done"},
+        {"staff_replying", "Your next messages go to {customer}. /done closes the hand-off."},
+        {"staff_sent", "Sent to {customer}."},
+        {"staff_closed", "That hand-off is already closed."},
+        {"staff_resolved", "Hand-off with {customer} closed; they are back at the menu."},
+        {"staff_agenda", "Bookings on {day}:"},
+        {"staff_agenda_empty", "No bookings on {day}."},
+        {"staff_no_flags", "No open hand-offs."},
+        {"staff_not_found", "No confirmed booking with id {id}."},
+        {"staff_help",
+         "Staff commands: /today, /tomorrow, /bookings YYYY-MM-DD, /flags, /cancel_booking ID, "
+         "/done (while replying)."},
         {"yes", "Yes"},
         {"back", "« Back"},
         {"cancel", "Cancel"},
@@ -104,6 +139,13 @@ void Validate(const Business& business) {
     for (const auto& [key, text] : business.texts) {
         if (!DefaultTexts().contains(key)) {
             throw std::invalid_argument("unknown text '" + key + "'");
+        }
+        // Telegram's setMyCommands refuses the whole menu otherwise.
+        const auto characters = std::count_if(text.begin(), text.end(), [](char c) {
+            return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a UTF-8 continuation
+        });
+        if (key.starts_with("command_") && (characters < 1 || characters > 256)) {
+            throw std::invalid_argument("text '" + key + "' must be 1 to 256 characters");
         }
     }
 }

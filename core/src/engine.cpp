@@ -1,7 +1,10 @@
 #include "bookbot/core/engine.hpp"
 
+#include <functional>
+
 #include "bookbot/core/flows.hpp"
 #include "bookbot/core/outbox_dispatcher.hpp"
+#include "bookbot/core/staff.hpp"
 
 namespace bookbot::core {
 namespace {
@@ -46,7 +49,16 @@ std::string Engine::StampPayload(std::int64_t version, const std::string& action
     return std::to_string(version) + "|" + action;
 }
 
+std::mutex& Engine::ChatLock(const Inbound& inbound) {
+    const std::size_t h = std::hash<std::string>{}(inbound.platform + '\n' + inbound.user_id);
+    return chat_locks_[h % kChatLocks];
+}
+
 HandleResult Engine::Handle(const Inbound& in) {
+    // Updates of one conversation queue here rather than conflict at the
+    // session's compare-and-set and run again (the retry loop below stays for
+    // other processes sharing the database).
+    const std::lock_guard chat_lock(ChatLock(in));
     HandleResult result;
     bool slot_taken = false;
     for (int attempt = 1;; ++attempt) {
@@ -62,6 +74,10 @@ HandleResult Engine::Handle(const Inbound& in) {
                 if (in.event != Inbound::Event::kMessage) {
                     SetChatBlocked(unit, in.platform, in.chat_id,
                                    in.event == Inbound::Event::kBlocked, now);
+                    return;
+                }
+                if (auto staff = RouteStaffTraffic(business_, unit, in, now)) {
+                    result.replies = std::move(*staff);
                     return;
                 }
                 const SessionKey key{in.platform, in.user_id};
@@ -80,6 +96,11 @@ HandleResult Engine::Handle(const Inbound& in) {
                 input.now = now;
                 input.slot_taken = slot_taken;
                 input.expired = lookup.expired;
+                // Only a chat with no session is read for history: a new
+                // customer's first words get the greeting (flows.cpp).
+                input.first_contact =
+                    !lookup.session && !lookup.expired && unit.RecentMessages(key, 1).empty();
+                input.customer = CustomerLabel(key, in.display_name);
                 if (in.kind == Inbound::Kind::kText) input.text = in.payload;
                 if (in.kind == Inbound::Kind::kButton) {
                     const Unstamped button = SplitPayload(in.payload);

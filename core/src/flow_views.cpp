@@ -34,19 +34,62 @@ void AddGrid(Reply& reply, std::vector<Button> buttons, std::size_t per_row) {
 
 }  // namespace
 
-Occupancy FlowViews::LoadOccupancy(LocalDate day) {
-    UtcInterval window = BookingWindow(b_.rules, now_);
-    // A slot starts on its day and lasts at most a day (the configuration's
-    // bound); a cell that starts one step before the day can overlap it.
-    const TimePoint start = StartOfLocalDay(b_.rules.time_zone, day);
-    window.begin = std::max(window.begin, start - b_.rules.slot_step);
-    window.end = std::min(window.end, start + std::chrono::hours(48));
+std::pair<TimePoint, TimePoint> FlowViews::CellsTouching(const Service& service,
+                                                         TimePoint start) const {
+    // Cell [c, c + step) overlaps the slot's cells [start, end) iff
+    // start - step < c < end (Occupancy::Overlaps).
+    const auto cell_count =
+        (service.duration + b_.rules.slot_step - std::chrono::minutes{1}) / b_.rules.slot_step;
+    return {start - b_.rules.slot_step + std::chrono::milliseconds{1},
+            start + cell_count * b_.rules.slot_step};
+}
+
+Occupancy FlowViews::LoadOccupancy(const Service& service, TimePoint start) {
+    const auto [from, to] = CellsTouching(service, start);
     Occupancy occupancy;
-    if (window.end <= window.begin) return occupancy;
-    for (const auto& cell : unit_.OccupiedCells(window.begin, window.end)) {
+    for (const auto& cell : unit_.OccupiedCells(from, to)) {
         occupancy.Add(cell.resource, cell.cell_start);
     }
     return occupancy;
+}
+
+std::optional<Slot> FlowViews::ScheduledSlot(const Service& service, TimePoint start) const {
+    const LocalDate date = LocalDateAt(b_.rules.time_zone, start);
+    for (const Slot& slot : FreeSlots(b_.rules, service.duration, date, now_, Occupancy{})) {
+        if (slot.start == start) return slot;
+    }
+    return std::nullopt;
+}
+
+std::vector<Slot> FlowViews::FreeTimes(const Service& service, LocalDate day, std::size_t wanted) {
+    // The schedule's slots of the day, as if nothing were booked; then, a
+    // chunk at a time and only as far as `wanted` reaches, one count per slot
+    // of the cells that can block it. Fewer such cells than resources leave a
+    // resource free; only a slot the count cannot clear is read cell by cell,
+    // and that read is bounded by the resources, not by the bookings made.
+    constexpr std::size_t kChunk = 16;
+    const std::vector<Slot> scheduled =
+        FreeSlots(b_.rules, service.duration, day, now_, Occupancy{});
+    std::vector<Slot> free;
+    for (std::size_t first = 0; first < scheduled.size() && free.size() < wanted; first += kChunk) {
+        const std::size_t last = std::min(scheduled.size(), first + kChunk);
+        std::vector<std::pair<TimePoint, TimePoint>> ranges;
+        ranges.reserve(last - first);
+        for (std::size_t i = first; i < last; ++i) {
+            ranges.push_back(CellsTouching(service, scheduled[i].start));
+        }
+        const std::vector<std::int64_t> counts = unit_.CountOccupiedCells(ranges);
+        for (std::size_t i = first; i < last && free.size() < wanted; ++i) {
+            const Slot& slot = scheduled[i];
+            if (counts[i - first] < b_.rules.resources ||
+                !FreeResources(b_.rules, slot.start, service.duration,
+                               LoadOccupancy(service, slot.start))
+                     .empty()) {
+                free.push_back(slot);
+            }
+        }
+    }
+    return free;
 }
 
 namespace {
@@ -98,16 +141,16 @@ std::vector<LocalDate> FlowViews::FreeDays(const Service& service) {
         // Blocking every slot takes an occupied cell per resource in each of
         // the `apart` slots: fewer occupied cells than that leave one free.
         const bool surely_free = occupied[i] < days[i].apart * b_.rules.resources;
-        if (surely_free ||
-            !FreeSlots(b_.rules, service.duration, days[i].date, now_, LoadOccupancy(days[i].date))
-                 .empty()) {
+        if (surely_free || !FreeTimes(service, days[i].date, 1).empty()) {
             free.push_back(days[i].date);
         }
     }
     return free;
 }
 
-std::string FlowViews::DayLabel(LocalDate date) const {
+namespace {
+
+std::string DayLabelOf(LocalDate date) {
     static constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     char buf[32];
     std::snprintf(buf, sizeof buf, "%s %02d.%02d.", kDays[static_cast<int>(WeekdayOf(date))],
@@ -115,36 +158,55 @@ std::string FlowViews::DayLabel(LocalDate date) const {
     return buf;
 }
 
-std::string FlowViews::TimeLabel(TimePoint t) const {
-    const auto zoned = date::make_zoned(b_.rules.time_zone, t);
+std::string TimeLabelOf(const std::string& zone, TimePoint t) {
+    const auto zoned = date::make_zoned(zone, t);
     return date::format("%H:%M", zoned.get_local_time());
 }
 
-std::map<std::string, std::string> FlowViews::Describe(const Booking& booking) const {
-    const Service* service = b_.FindService(booking.service_id);
+}  // namespace
+
+std::string FlowViews::DayLabel(LocalDate date) const { return DayLabelOf(date); }
+
+std::string FlowViews::TimeLabel(TimePoint t) const { return TimeLabelOf(b_.rules.time_zone, t); }
+
+std::map<std::string, std::string> DescribeBooking(const Business& business,
+                                                   const Booking& booking) {
+    const Service* service = business.FindService(booking.service_id);
+    const std::string& zone = business.rules.time_zone;
     return {{"service", service ? service->name : booking.service_id},
-            {"day", DayLabel(LocalDateAt(b_.rules.time_zone, booking.starts_at))},
-            {"time", TimeLabel(booking.starts_at)}};
+            {"day", DayLabelOf(LocalDateAt(zone, booking.starts_at))},
+            {"time", TimeLabelOf(zone, booking.starts_at)}};
+}
+
+std::map<std::string, std::string> FlowViews::Describe(const Booking& booking) const {
+    return DescribeBooking(b_, booking);
 }
 
 std::optional<Slot> FlowViews::FindFreeSlot(const Service& service, TimePoint start) {
-    const LocalDate date = LocalDateAt(b_.rules.time_zone, start);
-    for (const Slot& slot :
-         FreeSlots(b_.rules, service.duration, date, now_, LoadOccupancy(date))) {
-        if (slot.start == start) return slot;
+    std::optional<Slot> slot = ScheduledSlot(service, start);
+    if (!slot) return std::nullopt;
+    const std::int64_t count = unit_.CountOccupiedCells({CellsTouching(service, start)}).at(0);
+    if (count < b_.rules.resources ||
+        !FreeResources(b_.rules, start, service.duration, LoadOccupancy(service, start)).empty()) {
+        return slot;
     }
     return std::nullopt;
 }
 
-std::vector<int> FlowViews::FreeResourcesAt(const Service& service, TimePoint start) {
-    const LocalDate date = LocalDateAt(b_.rules.time_zone, start);
-    const Occupancy occupancy = LoadOccupancy(date);
-    for (const Slot& slot : FreeSlots(b_.rules, service.duration, date, now_, occupancy)) {
-        if (slot.start == start) {
-            return FreeResources(b_.rules, start, service.duration, occupancy);
-        }
-    }
-    return {};
+std::vector<int> FlowViews::FreeResourcesAt(const Service& service, TimePoint start,
+                                            std::size_t spread) {
+    if (!ScheduledSlot(service, start)) return {};
+    std::vector<int> free =
+        FreeResources(b_.rules, start, service.duration, LoadOccupancy(service, start));
+    // From the first free resource at or after `spread` round to the end and
+    // back: racers with different spreads start on different resources.
+    const int pivot = static_cast<int>(spread % static_cast<std::size_t>(b_.rules.resources));
+    std::rotate(free.begin(), std::lower_bound(free.begin(), free.end(), pivot), free.end());
+    return free;
+}
+
+bool FlowViews::IsScheduled(const Service& service, TimePoint start) const {
+    return ScheduledSlot(service, start).has_value();
 }
 
 int FlowViews::PerPage(const Session& s, int preferred, int reserved) const {
@@ -195,10 +257,17 @@ Reply FlowViews::Render(Session& s) {
         AddNav(r, page, true);
     } else if (step == "time" && service && LocalDate::Parse(s.context["day"])) {
         const LocalDate day = *LocalDate::Parse(s.context["day"]);
-        const auto slots = FreeSlots(b_.rules, service->duration, day, now_, LoadOccupancy(day));
+        // Enough free times for the pages up to this one and one more, so the
+        // page knows whether a next one exists.
+        const int per_page = PerPage(s, kTimesPerPage, kNavWithCancel);
+        // (In size_t: a forged page number may be INT_MAX.)
+        const auto wanted = (static_cast<std::size_t>(std::max(0, PageOf(s))) + 1) *
+                                static_cast<std::size_t>(per_page) +
+                            1;
+        const auto slots = FreeTimes(*service, day, wanted);
         r.text =
             slots.empty() ? b_.Text("slot_taken") : b_.Text("pick_time", {{"day", DayLabel(day)}});
-        const auto page = Page(slots, PageOf(s), PerPage(s, kTimesPerPage, kNavWithCancel));
+        const auto page = Page(slots, PageOf(s), per_page);
         std::vector<Button> buttons;
         for (const Slot& slot : page.items) {
             buttons.push_back(

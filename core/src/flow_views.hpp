@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bookbot/core/business.hpp"
@@ -12,6 +13,10 @@
 #include "bookbot/core/store.hpp"
 
 namespace bookbot::core {
+
+// {service}, {day}, {time} of a booking in the business's zone, for texts.
+std::map<std::string, std::string> DescribeBooking(const Business& business,
+                                                   const Booking& booking);
 
 class FlowViews {
 public:
@@ -23,18 +28,30 @@ public:
     // The free slot of `service` starting exactly at `start`, if any.
     std::optional<Slot> FindFreeSlot(const Service& service, TimePoint start);
     // Every resource a booking of `service` starting exactly at `start` could
-    // take now (lowest first), read afresh; empty if `start` is not a free slot.
-    std::vector<int> FreeResourcesAt(const Service& service, TimePoint start);
+    // take now, read afresh (only the cells of that slot); empty if `start` is
+    // not a free slot. In ascending order from the first at or after
+    // `spread` % resources, then round from the lowest.
+    std::vector<int> FreeResourcesAt(const Service& service, TimePoint start, std::size_t spread);
+    // True iff the schedule has a slot of `service` starting exactly at
+    // `start` (whether or not it is taken); reads nothing.
+    bool IsScheduled(const Service& service, TimePoint start) const;
     // {service}, {day}, {time} of a booking, for texts.
     std::map<std::string, std::string> Describe(const Booking& booking) const;
 
 private:
-    // The cells taken that slots starting on `day` can touch (all a time list
-    // or a confirmation needs), within the booking window.
-    Occupancy LoadOccupancy(LocalDate day);
+    // The cell starts [first, second) that can touch a slot of `service`
+    // starting at `start`.
+    std::pair<TimePoint, TimePoint> CellsTouching(const Service& service, TimePoint start) const;
+    // The occupied cells that can touch the slot of `service` at `start`:
+    // at most one per cell of the slot and resource, whatever the history.
+    Occupancy LoadOccupancy(const Service& service, TimePoint start);
+    // The schedule's slot of `service` at `start` as if nothing were booked.
+    std::optional<Slot> ScheduledSlot(const Service& service, TimePoint start) const;
+    // The first `wanted` free slots of `service` on `day`, in order.
+    std::vector<Slot> FreeTimes(const Service& service, LocalDate day, std::size_t wanted);
     // The days of the booking window with a free slot for `service`: a count
     // of each day's occupied cells settles most days; only a day that count
-    // cannot clear is read cell by cell.
+    // cannot clear is searched slot by slot (FreeTimes).
     std::vector<LocalDate> FreeDays(const Service& service);
     std::string DayLabel(LocalDate date) const;
     std::string TimeLabel(TimePoint t) const;

@@ -6,7 +6,11 @@
 #include "bookbot/core/flows.hpp"
 
 #include <charconv>
+#include <functional>
 
+#include "bookbot/core/commands.hpp"
+#include "bookbot/core/reminders.hpp"
+#include "bookbot/core/staff.hpp"
 #include "flow_views.hpp"
 
 namespace bookbot::core {
@@ -24,6 +28,12 @@ std::pair<std::string, std::string> SplitAction(const std::string& action) {
     const auto colon = action.find(':');
     if (colon == std::string::npos) return {action, ""};
     return {action.substr(0, colon), action.substr(colon + 1)};
+}
+
+// "/book" rather than "book".
+bool Slashed(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    return first != std::string_view::npos && text[first] == '/';
 }
 
 void ToMenu(Session& s) {
@@ -45,10 +55,15 @@ public:
         : b_(business), s_(session), in_(input), views_(business, unit, input.now), unit_(unit) {}
 
     std::vector<Reply> Run() {
+        if (in_.kind == Inbound::Kind::kButton && IsReminderAction(in_.action)) {
+            return OnReminder();  // valid whatever the session: checked against the booking
+        }
         if (in_.expired) {
             ToMenu(s_);
             Notice(b_.Text("timed_out"));
-            if (in_.kind == Inbound::Kind::kText && IsStart(in_.text)) return Greet();
+            if (in_.kind == Inbound::Kind::kText) {
+                if (const auto command = ParseCustomerCommand(in_.text)) return OnCommand(*command);
+            }
             return Show();
         }
         if (in_.slot_taken) {
@@ -59,6 +74,7 @@ public:
         }
         switch (in_.kind) {
             case Inbound::Kind::kUnsupported:
+                if (in_.first_contact) return Greet();
                 Notice(b_.Text("unsupported"));
                 return Show();
             case Inbound::Kind::kText:
@@ -71,8 +87,6 @@ public:
     }
 
 private:
-    static bool IsStart(const std::string& text) { return text == "/start" || text == "/menu"; }
-
     std::vector<Reply> Greet() {
         ToMenu(s_);
         Notice(b_.Text("greeting", {{"business", b_.name}}));
@@ -80,15 +94,57 @@ private:
     }
 
     std::vector<Reply> OnText() {
-        if (IsStart(in_.text)) return Greet();
-        if (unit_.OpenFlag(s_.key)) return {};  // a person answers; the bot keeps quiet
-        if (in_.text == "/help") {
-            Notice(b_.Text("help"));
-            return Show();
+        const std::optional<CustomerCommand> command = ParseCustomerCommand(in_.text);
+        // "/start", "/book", "/bookings", "/cancel" move the customer, as the
+        // menu's buttons do, also while a person has the conversation; "/help"
+        // and bare words ("book") are then text for that person.
+        if (command && Slashed(in_.text) && *command != CustomerCommand::kHelp) {
+            return OnCommand(*command);
         }
+        if (in_.first_contact && !command) return Greet();
+        if (unit_.OpenFlag(s_.key)) return {};  // a person answers; the bot keeps quiet
+        if (command) return OnCommand(*command);
         ToMenu(s_);
         Notice(b_.Text("not_understood"));
         return Show();
+    }
+
+    // The one place customers' commands act (core/commands.hpp says which
+    // texts are commands).
+    std::vector<Reply> OnCommand(CustomerCommand command) {
+        switch (command) {
+            case CustomerCommand::kStart:
+                return Greet();
+            case CustomerCommand::kBook:
+                ToMenu(s_);
+                Advance(s_, "service", {{"flow", "book"}});
+                break;
+            case CustomerCommand::kBookings:
+                ToMenu(s_);
+                Advance(s_, "mine");
+                break;
+            case CustomerCommand::kCancel:
+                ToMenu(s_);
+                break;
+            case CustomerCommand::kHelp:
+                Notice(b_.Text("help"));
+                break;
+        }
+        return Show();
+    }
+
+    // The time the customer is confirming moved inside the minimum notice (or
+    // into the past) while they sat on "Yes": say so (not "just taken"), and
+    // show the day's times again. Checked before anything is written.
+    std::vector<Reply> SlotPassed() {
+        s_.PopStep();  // the step before "confirm" is the time list
+        Notice(b_.Text("slot_passed"));
+        return Show();
+    }
+
+    // Same rule as the free slots (schedule.cpp): a start needs the notice.
+    bool TooSoon(std::int64_t start_ms) const {
+        return FromEpochMillis(start_ms) < in_.now + b_.rules.minimum_notice;
     }
 
     std::vector<Reply> Stale() {
@@ -110,7 +166,9 @@ private:
         } else if (verb == "mine" && step == "menu") {
             Advance(s_, "mine");
         } else if (verb == "human" && step == "menu") {
-            unit_.FlagForHuman(s_.key, s_.chat_id, "asked for a person", in_.now);
+            const std::int64_t flag =
+                unit_.FlagForHuman(s_.key, s_.chat_id, "asked for a person", in_.now);
+            NotifyHandOff(b_, unit_, flag, s_.key, in_.customer, in_.now);
             ToMenu(s_);
             s_.context["step"] = "human";
             return {Reply::Plain(b_.Text("human_flagged"))};
@@ -178,6 +236,29 @@ private:
         return booking;
     }
 
+    // A reminder's button: "rm:ok:<id>" acknowledges, "rm:rs:<id>" and
+    // "rm:cx:<id>" enter the reschedule and cancel flows for that booking,
+    // from the menu, as "My bookings" would.
+    std::vector<Reply> OnReminder() {
+        const auto [verb, id] = SplitAction(SplitAction(in_.action).second);
+        ToMenu(s_);
+        const auto n = ToInt(id);
+        const std::optional<Booking> booking = n ? unit_.FindBooking(*n) : std::nullopt;
+        if (!booking || booking->customer != s_.key) {
+            Notice(b_.Text("gone"));
+        } else if (booking->status == BookingStatus::kCancelled) {
+            Notice(b_.Text("already_cancelled"));
+        } else if (booking->starts_at <= in_.now) {
+            Notice(b_.Text("too_late"));
+        } else if (verb == "ok") {
+            Notice(b_.Text("see_you", views_.Describe(*booking)));
+        } else {
+            s_.context["booking"] = id;
+            return StartChange(verb == "cx" ? "cx" : "rs");
+        }
+        return Show();
+    }
+
     std::vector<Reply> StartChange(const std::string& verb) {
         const auto booking = ChangeableBooking();
         if (!booking) return Show();
@@ -193,6 +274,7 @@ private:
         const Service* service = b_.FindService(s_.context["service"]);
         const auto start = ToInt(s_.context["slot"]);
         if (!service || !start) return Stale();
+        if (TooSoon(*start)) return SlotPassed();
         std::optional<Booking> old;
         if (s_.context["flow"] == "reschedule") {
             old = ChangeableBooking();
@@ -206,21 +288,33 @@ private:
         booking.starts_at = FromEpochMillis(*start);
         booking.ends_at = booking.starts_at + service->duration;
         const auto cells = CellsFor(booking.starts_at, service->duration, b_.rules.slot_step);
-        // Concurrent confirmations of one time read the same free chairs; the
-        // store tries them in order, so losing one chair to another customer
-        // means trying the next, not refusing. A pass that fails found every
-        // chair it tried held by a unit that has committed since, which the
-        // next read sees: at most one pass per chair, then the time is full.
-        std::optional<PlacedBooking> placed;
+        if (!views_.IsScheduled(*service, booking.starts_at)) throw SlotTaken();
+        // Racers for one time should not all go for the same chair: each
+        // customer starts at its own resource (a hash of who it is). The first
+        // try reads nothing and takes that resource if it is free; otherwise
+        // the free ones are read (this slot's cells only) and tried from there
+        // round, so losing one chair to another customer means trying the
+        // next, not refusing. A pass that fails found every chair it tried
+        // held by a unit that has committed since, which the next read sees:
+        // at most one pass per chair, then the time is full.
+        const std::size_t spread =
+            std::hash<std::string>{}(s_.key.platform + '\n' + s_.key.user_id);
+        const int guess = static_cast<int>(spread % static_cast<std::size_t>(b_.rules.resources));
+        std::optional<PlacedBooking> placed =
+            unit_.InsertBookingOnFirstFree(booking, {guess}, cells, in_.now);
         for (int pass = 0; !placed && pass <= b_.rules.resources; ++pass) {
-            const std::vector<int> free = views_.FreeResourcesAt(*service, booking.starts_at);
+            const std::vector<int> free =
+                views_.FreeResourcesAt(*service, booking.starts_at, spread);
             if (free.empty()) throw SlotTaken();
             placed = unit_.InsertBookingOnFirstFree(booking, free, cells, in_.now);
         }
         if (!placed) throw SlotTaken();
         booking.resource = placed->resource;
+        booking.id = placed->id;
+        ScheduleReminders(b_, unit_, booking, in_.now);
         ToMenu(s_);
         Notice(b_.Text(old ? "rescheduled" : "booked", views_.Describe(booking)));
+        TellStaff(old ? "staff_rescheduled" : "staff_booked", booking);
         return Show();
     }
 
@@ -230,7 +324,15 @@ private:
         unit_.CancelBooking(booking->id, in_.now);
         ToMenu(s_);
         Notice(b_.Text("cancelled", views_.Describe(*booking)));
+        TellStaff("staff_cancelled", *booking);
         return Show();
+    }
+
+    // A staff notification of what the customer just did to `booking`.
+    void TellStaff(std::string_view key, const Booking& booking) {
+        auto values = views_.Describe(booking);
+        values["customer"] = in_.customer;
+        NotifyStaff(b_, unit_, Reply::Plain(b_.Text(key, values)), in_.now);
     }
 
     void Notice(std::string text) { notices_.push_back(std::move(text)); }
@@ -268,6 +370,17 @@ private:
 };
 
 }  // namespace
+
+bool IsReminderAction(std::string_view action) {
+    for (std::string_view verb : {"rm:ok:", "rm:rs:", "rm:cx:"}) {
+        if (action.starts_with(verb)) return action.size() > verb.size();
+    }
+    return false;
+}
+
+std::string ReminderAction(std::string_view verb, std::int64_t booking_id) {
+    return "rm:" + std::string(verb) + ":" + std::to_string(booking_id);
+}
 
 std::vector<Reply> RunFlow(const Business& business, Session& session, const FlowInput& input,
                            UnitOfWork& unit) {

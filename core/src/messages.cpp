@@ -47,6 +47,11 @@ std::string EncodeReply(const Reply& reply) {
     std::string out;
     Put(out, 'T', reply.text);
     if (!reply.edit_message_id.empty()) Put(out, 'E', reply.edit_message_id);
+    if (!reply.template_message.name.empty()) {
+        Put(out, 'N', reply.template_message.name);
+        Put(out, 'L', reply.template_message.language);
+        for (const auto& param : reply.template_message.params) Put(out, 'A', param);
+    }
     for (const auto& row : reply.keyboard) {
         out += 'R';
         for (const auto& button : row) {
@@ -66,6 +71,12 @@ Reply DecodeReply(const std::string& encoded) {
         const char tag = in.Tag();
         if (tag == 'E' && reply.keyboard.empty() && reply.edit_message_id.empty()) {
             reply.edit_message_id = in.Field();
+        } else if (tag == 'N' && reply.keyboard.empty() && reply.template_message.name.empty()) {
+            reply.template_message.name = in.Field();
+            if (in.Tag() != 'L') in.Fail();
+            reply.template_message.language = in.Field();
+        } else if (tag == 'A' && reply.keyboard.empty() && !reply.template_message.name.empty()) {
+            reply.template_message.params.push_back(in.Field());
         } else if (tag == 'R') {
             reply.keyboard.emplace_back();
         } else if (tag == 'B' && !reply.keyboard.empty()) {

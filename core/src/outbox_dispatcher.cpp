@@ -295,11 +295,19 @@ void OutboxDispatcher::Record(std::vector<Finished> finished, Round& round) {
                 }
             }
             const std::vector<std::int64_t> lost = unit.MarkSentMany(sent, worker, now);
+            std::vector<std::pair<std::int64_t, std::string>> platform_ids;
             for (std::size_t i = 0; i < finished.size(); ++i) {
                 if (decisions[i].next == Next::kSent) {
                     held[i] = !std::binary_search(lost.begin(), lost.end(), finished[i].message.id);
+                    const std::string& platform_id = finished[i].outcome.platform_message_id;
+                    if (held[i] && !platform_id.empty()) {
+                        platform_ids.emplace_back(finished[i].message.id, platform_id);
+                    }
                 }
             }
+            // In the same unit as "sent": a delivery report finds its message
+            // as soon as the message counts as sent.
+            if (!platform_ids.empty()) (void)unit.SetPlatformMessageIds(platform_ids);
         });
     } catch (...) {
         // Kept for the next round: a send that happened must not be forgotten

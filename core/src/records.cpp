@@ -23,6 +23,11 @@ constexpr std::pair<OutboxStatus, std::string_view> kOutboxStatuses[] = {
     {OutboxStatus::kPending, "pending"},
     {OutboxStatus::kSent, "sent"},
     {OutboxStatus::kDead, "dead"}};
+constexpr std::pair<DeliveryStatus, std::string_view> kDeliveryStatuses[] = {
+    {DeliveryStatus::kSent, "sent"},
+    {DeliveryStatus::kDelivered, "delivered"},
+    {DeliveryStatus::kRead, "read"},
+    {DeliveryStatus::kFailed, "failed"}};
 
 template <typename Enum, std::size_t N>
 std::string_view NameOf(Enum value, const std::pair<Enum, std::string_view> (&names)[N]) {
@@ -37,6 +42,7 @@ std::string_view NameOf(Enum value, const std::pair<Enum, std::string_view> (&na
 std::string_view ToString(Direction d) noexcept { return NameOf(d, kDirections); }
 std::string_view ToString(BookingStatus s) noexcept { return NameOf(s, kBookingStatuses); }
 std::string_view ToString(OutboxStatus s) noexcept { return NameOf(s, kOutboxStatuses); }
+std::string_view ToString(DeliveryStatus s) noexcept { return NameOf(s, kDeliveryStatuses); }
 
 Direction ParseDirection(std::string_view s) { return ParseName(s, kDirections, "direction"); }
 BookingStatus ParseBookingStatus(std::string_view s) {
@@ -44,6 +50,9 @@ BookingStatus ParseBookingStatus(std::string_view s) {
 }
 OutboxStatus ParseOutboxStatus(std::string_view s) {
     return ParseName(s, kOutboxStatuses, "outbox status");
+}
+DeliveryStatus ParseDeliveryStatus(std::string_view s) {
+    return ParseName(s, kDeliveryStatuses, "delivery status");
 }
 
 }  // namespace bookbot::core

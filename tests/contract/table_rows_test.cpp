@@ -145,11 +145,14 @@ TEST_CASE("values survive exactly: 64-bit extremes, NULL, unicode, JSON text", "
     CHECK(Import(*f.store, "conversation_messages", messages) == 4);
     CHECK(ExportAll(*f.store, Spec(*f.store, "conversation_messages"), 3) == messages);
 
-    const Row dead_letter = {std::int64_t{7}, "telegram",      "1",  "{}",
-                             "dead",          std::int64_t{9}, kMax, Value{},
-                             Value{},         "boom",          kMin, Value{}};
-    const Row claimed = {std::int64_t{8}, "telegram", "1",  "{}", "pending", std::int64_t{1},
-                         std::int64_t{0}, "worker-1", kMax, "",   kMin,      kAbove2To53};
+    // The last four: platform message id, delivery status, error, reported at.
+    const Row dead_letter = {
+        std::int64_t{7}, "telegram", "1",  "{}",    "dead",  std::int64_t{9}, kMax,    Value{},
+        Value{},         "boom",     kMin, Value{}, Value{}, Value{},         Value{}, Value{}};
+    const Row claimed = {
+        std::int64_t{8}, "whatsapp", "1", "{}", "sent",      std::int64_t{1}, std::int64_t{0},
+        "worker-1",      kMax,       "",  kMin, kAbove2To53, "wamid.X",       "failed",
+        "131047 window", kAbove2To53};
     CHECK(Import(*f.store, "outbox", {dead_letter, claimed}) == 2);
     CHECK(ExportAll(*f.store, Spec(*f.store, "outbox")) == std::vector<Row>{dead_letter, claimed});
 }

@@ -2,6 +2,7 @@
 // conversations run through the engine.
 
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "bookbot/backends/open_store.hpp"
@@ -237,6 +238,33 @@ TEST_CASE_METHOD(AdminFixture, "outbox list shows pending and dead messages; ret
     CheckFails(Bookbot("outbox retry 7"), 1, "no dead outbox message with id 7");
     CheckFails(Bookbot("outbox retry x7"), 2, "ID");
     CheckFails(Bookbot("outbox list --limit 0"), 2, "limit");
+}
+
+TEST_CASE_METHOD(AdminFixture, "staff link enrols the chat that sends the code; list and remove",
+                 "[admin]") {
+    const json link = Json("staff link --minutes 5");
+    const std::string code = link.at("code");
+    CHECK(code.size() == 9);
+    CHECK(link.at("command") == "/link " + code);
+    CHECK(Json("staff list").empty());
+
+    // Typed in lower case with a stray space: still the code.
+    std::string typed = code;
+    for (char& c : typed) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    chat.Text(kAlice, "/link " + typed + " ");
+    const json listed = Json("staff list");
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].at("platform") == "telegram");
+    CHECK(listed[0].at("chat_id") == kAlice.user_id);
+    CHECK(listed[0].at("source") == "enrolled");
+
+    const CommandResult removed = Bookbot("staff remove telegram " + kAlice.user_id);
+    INFO(removed.output);
+    CHECK(removed.exit_code == 0);
+    CHECK(Json("staff list").empty());
+    const CommandResult again = Bookbot("staff remove telegram " + kAlice.user_id);
+    CHECK(again.exit_code == 1);
+    CHECK_THAT(again.output, Catch::Contains("no enrolled staff chat telegram/" + kAlice.user_id));
 }
 
 TEST_CASE("admin commands refuse a database without the schema", "[admin]") {

@@ -130,7 +130,7 @@ TEST_CASE("20 updates of one chat at once: all 200, each applied once, as in a s
                 continue;
             }
             const std::size_t button = static_cast<std::size_t>(i % 4);
-            const FakeBotApi::Button& b = user.Messages().back().buttons.at(button);
+            const FakeBotApi::Button b = user.Messages().back().buttons.at(button);
             bodies.push_back(user.PressNth(button));
             by_history_text["[button] " + b.data.substr(b.data.find('|') + 1)] = {
                 core::Inbound::Kind::kButton, b.data};
@@ -157,6 +157,13 @@ TEST_CASE("20 updates of one chat at once: all 200, each applied once, as in a s
         CHECK(live.session.version == serial.session.version);
         CHECK(live.replies == serial.replies);
     }
+    // One process queues a chat's updates instead of letting them race: none
+    // lost a compare-and-set and ran again.
+    const std::string metrics = serve.Get("/metrics").body;
+    const std::string retries = "bookbot_cas_retries_total{transport=\"telegram\"} ";
+    const auto at = metrics.find(retries);
+    INFO(metrics);
+    CHECK((at == std::string::npos || metrics.compare(at + retries.size(), 2, "0\n") == 0));
 }
 
 }  // namespace

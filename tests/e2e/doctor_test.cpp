@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -24,10 +25,11 @@ constexpr const char* kWebhookSecret = "doctor-Webhook_secret-42";
 
 // Every check doctor runs, in its order.
 const std::vector<std::string> kChecks = {
-    "configuration",     "time zone",          "database url", "sqlite directory",
-    "sqlite local disk", "database reachable", "schema",       "listen port",
-    "telegram token",    "telegram webhook",   "whatsapp"};  // skipped: these tests set no WhatsApp
-                                                             // settings
+    "configuration",    "time zone",         "reminders",          "database url",
+    "sqlite directory", "sqlite local disk", "database reachable", "schema",
+    "staff chats",      "listen port",       "telegram token",     "telegram webhook",
+    "whatsapp",  // skipped: no WhatsApp settings
+    "webhook paths"};
 
 // A loopback TCP socket, bound (and listening when asked) until it goes.
 class Socket {
@@ -121,7 +123,9 @@ TEST_CASE("doctor: every check passes on a migrated database with a working bot"
     CHECK(r.exit_code == 0);
     const bool sqlite = TestDatabase::Backend() == "sqlite";
     for (const std::string& check : kChecks) {
-        const bool applies = (sqlite || check.rfind("sqlite", 0) != 0) && check != "whatsapp";
+        // Telegram polls here: no webhook path to check; no staff chat configured.
+        const bool applies = (sqlite || check.rfind("sqlite", 0) != 0) && check != "whatsapp" &&
+                             check != "webhook paths" && check != "staff chats";
         CHECK_THAT(Line(r.output, check), Catch::StartsWith(applies ? "OK   " : "SKIP "));
     }
     CHECK_THAT(Line(r.output, "configuration"), Catch::Contains("demo business"));
@@ -146,21 +150,57 @@ TEST_CASE("doctor: a webhook matching the secret passes; --json lists the result
     CheckNoSecrets(r);
     const auto results = nlohmann::json::parse(r.output);
     REQUIRE(results.size() == kChecks.size());
+    const auto webhook_check = static_cast<std::size_t>(
+        std::find(kChecks.begin(), kChecks.end(), "telegram webhook") - kChecks.begin());
     for (std::size_t i = 0; i < kChecks.size(); ++i) {
         CHECK(results[i]["check"] == kChecks[i]);
         CHECK(results[i]["status"] != "fail");
     }
-    CHECK(results[9]["status"] == "ok");
-    CHECK_THAT(results[9]["detail"].get<std::string>(),
+    CHECK(results[webhook_check]["status"] == "ok");
+    CHECK_THAT(results[webhook_check]["detail"].get<std::string>(),
                Catch::Contains("webhook https://bot.example.com/telegram/webhook") &&
                    Catch::Contains("3 pending update(s)") && Catch::Contains("(serve: webhook)"));
+}
+
+TEST_CASE("doctor: webhook paths must not clash with each other or serve's own", "[doctor]") {
+    auto db = TestDatabase::Create();
+    FakeBotApi api(kToken);
+    api.SetWebhookState({"https://bot.example.com/metrics", 0, ""});
+    Doctor doctor{Migrated(*db)};
+    doctor.env = WithToken(api) + " TELEGRAM_WEBHOOK_SECRET=" + kWebhookSecret;
+    SECTION("Telegram's on /metrics") {
+        doctor.args = "--webhook-path /metrics";
+        CheckFailed(doctor.Run(), "webhook paths",
+                    "telegram's webhook and serve's own /metrics are both on the path '/metrics'",
+                    "pass another --webhook-path or --whatsapp-webhook-path");
+    }
+    SECTION("Telegram and WhatsApp on one path") {
+        doctor.env +=
+            " WHATSAPP_ACCESS_TOKEN=EAAGdoctor WHATSAPP_PHONE_NUMBER_ID=106540352242922"
+            " WHATSAPP_APP_SECRET=0a1b2c3d WHATSAPP_VERIFY_TOKEN=verify-me";
+        doctor.args =
+            "--webhook-path /hooks --whatsapp-webhook-path /hooks --whatsapp-graph-api "
+            "http://" +
+            FreeAddress();
+        CheckFailed(doctor.Run(), "webhook paths",
+                    "whatsapp's webhook and telegram's webhook are both on the path '/hooks'",
+                    "pass another --webhook-path");
+    }
+    SECTION("apart, they pass") {
+        doctor.args = "--webhook-path /telegram/webhook";
+        const CommandResult r = doctor.Run();
+        CHECK_THAT(Line(r.output, "webhook paths"),
+                   Catch::StartsWith("OK   ") && Catch::Contains("telegram /telegram/webhook"));
+    }
 }
 
 TEST_CASE("doctor: an unmigrated database needs `bookbot migrate`", "[doctor]") {
     auto db = TestDatabase::Create();
     const CommandResult r = Doctor{db->Url()}.Run();
     CheckFailed(r, "schema", "", "run `bookbot migrate`");
-    CHECK_THAT(r.output, Catch::Contains("bookbot: error: doctor: 1 of 11 checks failed"));
+    CHECK_THAT(r.output, Catch::Contains("bookbot: error: doctor: 1 of " +
+                                         std::to_string(kChecks.size()) + " checks failed"));
+    CHECK_THAT(r.output, Catch::Contains("off on WhatsApp: no approved template"));
 }
 
 TEST_CASE("doctor: a schema newer than the binary needs an upgrade", "[doctor]") {

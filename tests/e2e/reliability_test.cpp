@@ -122,6 +122,13 @@ std::string HostileBody(bool arrays) {
 
 TEST_CASE("64 concurrent 1 MiB hostile bodies stay within 64 MiB of peak RSS",
           "[serve][hostile][memory]") {
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer's shadow memory and quarantine are what this would
+    // measure (peak ~700 MiB), and its slowness times the clients out: the
+    // plain pass checks the budget.
+    WARN("memory budget not checked under AddressSanitizer");
+    return;
+#endif
     auto db = TestDatabase::Create();
     FakeBotApi api(kBotToken);
     Serve serve(db->Url(), api, Mode::kWebhook);

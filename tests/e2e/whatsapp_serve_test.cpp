@@ -146,6 +146,20 @@ TEST_CASE("whatsapp: a forged signature is refused and nothing is written", "[wh
     CHECK(serve.PostSigned(body, transports::whatsapp::Sign("not the secret", body)).status == 403);
     CHECK(serve.PostSigned(body + " ", transports::whatsapp::Sign(kWaAppSecret, body)).status ==
           403);
+    // A flood of them writes one warning per 10 s, not one per request.
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 100; ++i) {
+        CHECK(serve.PostSigned(body, i % 2 == 0 ? "" : "sha256=00").status / 100 == 4);
+    }
+    const auto intervals = 1 + (std::chrono::steady_clock::now() - start) / 10s;
+    const std::string output = serve.process().Output();
+    std::size_t warnings = 0;
+    for (auto at = output.find("whatsapp.webhook_rejected"); at != std::string::npos;
+         at = output.find("whatsapp.webhook_rejected", at + 1)) {
+        ++warnings;
+    }
+    CHECK(warnings >= 1);
+    CHECK(warnings <= static_cast<std::size_t>(intervals));
     CHECK(OutboxRows(db->Url()) == 0);
     CHECK(graph.MessagesSent() == 0);
 }

@@ -152,6 +152,11 @@ bool FakeBotApi::WaitUntil(const std::function<bool()>& ready,
     }
 }
 
+std::string FakeBotApi::LastCommandsBody() const {
+    const std::lock_guard lock(mutex_);
+    return commands_body_;
+}
+
 http::Response FakeBotApi::Handle(const http::Request& request) {
     const std::string prefix = "/bot" + token_ + "/";
     const std::string path(request.Path());
@@ -183,6 +188,10 @@ http::Response FakeBotApi::Apply(const std::string& method, const std::string& b
         return Ok({{"id", 1}, {"is_bot", true}, {"first_name", "Fake"}, {"username", "fake_bot"}});
     }
     if (method == "setWebhook" || method == "deleteWebhook") return Ok(true);
+    if (method == "setMyCommands") {
+        commands_body_ = body;
+        return Ok(true);
+    }
     if (method == "getWebhookInfo") {
         json info = {{"url", webhook_.url},
                      {"pending_update_count", webhook_.pending_update_count}};

@@ -81,6 +81,8 @@ public:
     // answerCallbackQuery calls for this callback_query id.
     std::size_t TimesAnswered(const std::string& callback_query_id) const;
     std::size_t FailuresServed() const;
+    // The body of the last setMyCommands call ("" before any).
+    std::string LastCommandsBody() const;
     // The highest getUpdates offset the bot has confirmed.
     std::int64_t ConfirmedOffset() const;
 
@@ -108,6 +110,7 @@ private:
     std::deque<Fault> faults_;
     bool polling_conflict_ = false;
     bool token_rejected_ = false;
+    std::string commands_body_;
     WebhookState webhook_;
     std::deque<std::pair<std::int64_t, std::string>> updates_;
     std::int64_t confirmed_offset_ = 0;

@@ -58,6 +58,11 @@ public:
     std::optional<core::HumanFlag> OpenFlag(const SessionKey& k) override { return Forward("OpenFlag", &UnitOfWork::OpenFlag, k); }
     std::vector<core::HumanFlag> ListOpenFlags(std::int64_t l) override { return Forward("ListOpenFlags", &UnitOfWork::ListOpenFlags, l); }
     bool ResolveFlag(std::int64_t id, TimePoint now) override { return Forward("ResolveFlag", &UnitOfWork::ResolveFlag, id, now); }
+    bool AddStaffChat(const std::string& p, const std::string& c, TimePoint now) override { return Forward("AddStaffChat", &UnitOfWork::AddStaffChat, p, c, now); }
+    bool RemoveStaffChat(const std::string& p, const std::string& c) override { return Forward("RemoveStaffChat", &UnitOfWork::RemoveStaffChat, p, c); }
+    std::vector<core::StaffChat> ListStaffChats() override { return Forward("ListStaffChats", &UnitOfWork::ListStaffChats); }
+    void AddLinkCode(const std::string& h, TimePoint e, TimePoint now) override { Forward("AddLinkCode", &UnitOfWork::AddLinkCode, h, e, now); }
+    bool UseLinkCode(const std::string& h, TimePoint now) override { return Forward("UseLinkCode", &UnitOfWork::UseLinkCode, h, now); }
     std::optional<std::int64_t> InsertBooking(const core::Booking& b, const std::vector<TimePoint>& c, TimePoint now) override { return Forward("InsertBooking", &UnitOfWork::InsertBooking, b, c, now); }
     std::optional<core::PlacedBooking> InsertBookingOnFirstFree(const core::Booking& b, const std::vector<int>& r, const std::vector<TimePoint>& c, TimePoint now) override { return Forward("InsertBookingOnFirstFree", &UnitOfWork::InsertBookingOnFirstFree, b, r, c, now); }
     bool CancelBooking(std::int64_t id, TimePoint now) override { return Forward("CancelBooking", &UnitOfWork::CancelBooking, id, now); }
@@ -66,6 +71,10 @@ public:
     std::vector<core::Booking> BookingsBetween(TimePoint f, TimePoint t) override { return Forward("BookingsBetween", &UnitOfWork::BookingsBetween, f, t); }
     std::vector<core::OccupiedCell> OccupiedCells(TimePoint f, TimePoint t) override { return Forward("OccupiedCells", &UnitOfWork::OccupiedCells, f, t); }
     std::vector<std::int64_t> CountOccupiedCells(const std::vector<std::pair<TimePoint, TimePoint>>& r) override { return Forward("CountOccupiedCells", &UnitOfWork::CountOccupiedCells, r); }
+    bool AddReminder(std::int64_t b, Millis lead, TimePoint due, TimePoint now) override { return Forward("AddReminder", &UnitOfWork::AddReminder, b, lead, due, now); }
+    std::vector<core::Reminder> TakeDueReminders(TimePoint now, std::int64_t l) override { return Forward("TakeDueReminders", &UnitOfWork::TakeDueReminders, now, l); }
+    std::optional<TimePoint> NextReminderDue() override { return Forward("NextReminderDue", &UnitOfWork::NextReminderDue); }
+    std::vector<core::Reminder> RemindersOf(std::int64_t b) override { return Forward("RemindersOf", &UnitOfWork::RemindersOf, b); }
     std::int64_t Enqueue(const std::string& p, const std::string& c, const std::string& b, TimePoint now) override { return Forward("Enqueue", &UnitOfWork::Enqueue, p, c, b, now); }
     std::vector<core::OutboxMessage> ClaimOutbox(const std::string& w, const std::string& p, TimePoint now, Millis lease, std::int64_t l) override { return Forward("ClaimOutbox", &UnitOfWork::ClaimOutbox, w, p, now, lease, l); }
     std::optional<core::OutboxMessage> ClaimChatOutbox(const std::string& w, const std::string& p, const std::string& c, TimePoint now, Millis lease) override { return Forward("ClaimChatOutbox", &UnitOfWork::ClaimChatOutbox, w, p, c, now, lease); }
@@ -75,6 +84,10 @@ public:
     bool MarkDead(std::int64_t id, const std::string& w, const std::string& e) override { return Forward("MarkDead", &UnitOfWork::MarkDead, id, w, e); }
     std::vector<core::OutboxMessage> ListOutbox(core::OutboxStatus s, std::int64_t l) override { return Forward("ListOutbox", &UnitOfWork::ListOutbox, s, l); }
     std::int64_t CountOutbox(core::OutboxStatus s) override { return Forward("CountOutbox", &UnitOfWork::CountOutbox, s); }
+    std::int64_t SetPlatformMessageIds(const std::vector<std::pair<std::int64_t, std::string>>& ids) override { return Forward("SetPlatformMessageIds", &UnitOfWork::SetPlatformMessageIds, ids); }
+    core::DeliveryUpdate RecordDelivery(const std::string& p, const core::DeliveryReport& r) override { return Forward("RecordDelivery", &UnitOfWork::RecordDelivery, p, r); }
+    std::vector<core::OutboxMessage> ListFailedDeliveries(std::int64_t l) override { return Forward("ListFailedDeliveries", &UnitOfWork::ListFailedDeliveries, l); }
+    std::int64_t CountFailedDeliveries() override { return Forward("CountFailedDeliveries", &UnitOfWork::CountFailedDeliveries); }
     std::optional<std::string> GetTransportState(const std::string& n) override { return Forward("GetTransportState", &UnitOfWork::GetTransportState, n); }
     void PutTransportState(const std::string& n, const std::string& v, TimePoint now) override { Forward("PutTransportState", &UnitOfWork::PutTransportState, n, v, now); }
     std::optional<core::HumanFlag> FindFlag(std::int64_t id) override { return Forward("FindFlag", &UnitOfWork::FindFlag, id); }

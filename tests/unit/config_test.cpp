@@ -163,6 +163,28 @@ TEST_CASE("config: [texts] overrides one text and keeps the other defaults") {
                Contains("test.toml:28: texts." + key + ": is blank"));
 }
 
+TEST_CASE("config: [reminders] sets lead times and WhatsApp's template") {
+    CHECK(ParseBusinessConfig(kValid, "test.toml", NoEnv).reminder_leads ==
+          std::vector<std::chrono::hours>{std::chrono::hours(24)});
+    const core::Business b = ParseBusinessConfig(
+        std::string(kValid) +
+            "[reminders]\nlead_hours = [24, 2]\nwhatsapp_template = \"reminder_v1\"\n"
+            "whatsapp_template_language = \"de\"\n",
+        "test.toml", NoEnv);
+    CHECK(b.reminder_leads ==
+          std::vector<std::chrono::hours>{std::chrono::hours(24), std::chrono::hours(2)});
+    CHECK(b.reminder_templates.at("whatsapp") == core::MessageTemplate{"reminder_v1", "de", {}});
+    CHECK(ParseBusinessConfig(std::string(kValid) + "[reminders]\nlead_hours = []\n", "test.toml",
+                              NoEnv)
+              .reminder_leads.empty());
+    CHECK_THAT(ErrorOf(std::string(kValid) + "[reminders]\nlead_hours = [24, 0]\n"),
+               Contains("reminders.lead_hours[1]: got 0") && Contains("1..720"));
+    CHECK_THAT(ErrorOf(std::string(kValid) + "[reminders]\nlead_hours = [2, 2]\n"),
+               Contains("reminders.lead_hours[1]: listed twice"));
+    CHECK_THAT(ErrorOf(std::string(kValid) + "[reminders]\nlead_hour = [2]\n"),
+               Contains("reminders.lead_hour: unknown key") && Contains("lead_hours"));
+}
+
 TEST_CASE("config: a TOML syntax error names file, line, column and the problem") {
     const std::string error = ErrorOf(ValidWith("horizon_days = 14", "horizon_days = = 14"));
     CHECK_THAT(error, Contains("test.toml:5:") && Contains("TOML syntax error"));

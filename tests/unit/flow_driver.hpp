@@ -52,8 +52,12 @@ inline core::Business OneChairShop() {
 // A store, a clock and an engine, for one test.
 class Bot {
 public:
-    explicit Bot(core::Business business = OneChairShop())
-        : business_(std::move(business)), engine_(*store_, business_, clock_) {
+    // On SQLite, or with `backend` "" on the test run's backend (BOOKBOT_TEST_BACKEND).
+    explicit Bot(core::Business business = OneChairShop(), const std::string& backend = "sqlite")
+        : db_(backend.empty() ? TestDatabase::Create() : TestDatabase::Create(backend)),
+          store_(backends::OpenStore(db_->Url())),
+          business_(std::move(business)),
+          engine_(*store_, business_, clock_) {
         core::Validate(business_);
         store_->Migrate(kMonday0800);
     }
@@ -91,8 +95,8 @@ public:
     }
 
 private:
-    std::unique_ptr<TestDatabase> db_ = TestDatabase::Create("sqlite");
-    std::unique_ptr<core::Store> store_ = backends::OpenStore(db_->Url());
+    std::unique_ptr<TestDatabase> db_;
+    std::unique_ptr<core::Store> store_;
     FixedClock clock_{kMonday0800};
     core::Business business_;
     core::Engine engine_;

@@ -141,6 +141,28 @@ TEST_CASE("webhook and polling bodies", "[telegram][requests]") {
     CHECK(low["limit"] == 1);
 }
 
+TEST_CASE("setMyCommands carries the menu and refuses what Telegram would",
+          "[telegram][requests]") {
+    const std::vector<core::CommandEntry> menu = {{"start", "Hello"}, {"book", "Termin buchen"}};
+    CHECK(json::parse(SetMyCommandsBody(menu)) ==
+          json{{"commands",
+                {{{"command", "start"}, {"description", "Hello"}},
+                 {{"command", "book"}, {"description", "Termin buchen"}}}}});
+    CHECK_NOTHROW(SetMyCommandsBody({{"help", Repeat("é", 256)}}));  // characters, not bytes
+    CHECK_THROWS_AS(SetMyCommandsBody({}), std::invalid_argument);
+    for (const core::CommandEntry& bad :
+         std::vector<core::CommandEntry>{{"", "x"},
+                                         {"Book", "x"},
+                                         {"book-now", "x"},
+                                         {std::string(33, 'a'), "x"},
+                                         {"book", ""},
+                                         {"book", Repeat("é", 257)},
+                                         {"book", "\xff"}}) {
+        CAPTURE(bad.command, bad.description);
+        CHECK_THROWS_AS(SetMyCommandsBody({bad}), std::invalid_argument);
+    }
+}
+
 TEST_CASE("Bot API error bodies are read with their parameters", "[telegram][api]") {
     const ApiResult flood = ParseApiResult(429, Fixture("error_429.json"));
     CHECK_FALSE(flood.ok);

@@ -46,6 +46,26 @@ TEST_CASE("text is cut to 4096 characters on a character boundary") {
     CHECK(json::parse(MessageBody("1", Reply::Plain("  ")))["text"]["body"] == "…");
 }
 
+TEST_CASE("a reply with a template is that template, its buttons quick replies") {
+    Reply reply = WithButtons("Reminder: Haircut on Wed 04.03. at 10:00.",
+                              {{{"See you then", "rm:ok:7"}}, {{"Reschedule", "rm:rs:7"}}});
+    reply.template_message = {"booking_reminder", "de", {"Haircut", "Wed 04.03.", "10:00"}};
+    const json body = json::parse(MessageBody("49151", reply));
+    CHECK(body["to"] == "49151");
+    CHECK(body["type"] == "template");
+    const json& t = body["template"];
+    CHECK(t["name"] == "booking_reminder");
+    CHECK(t["language"]["code"] == "de");
+    REQUIRE(t["components"].size() == 3);
+    CHECK(t["components"][0]["type"] == "body");
+    CHECK(t["components"][0]["parameters"][1] == json{{"type", "text"}, {"text", "Wed 04.03."}});
+    CHECK(t["components"][2]["sub_type"] == "quick_reply");
+    CHECK(t["components"][2]["index"] == "1");
+    CHECK(t["components"][2]["parameters"][0]["payload"] == "rm:rs:7");
+    // Round trip through the outbox keeps the template.
+    CHECK(bookbot::core::DecodeReply(bookbot::core::EncodeReply(reply)) == reply);
+}
+
 TEST_CASE("up to three short choices are reply buttons") {
     const Reply reply =
         WithButtons("Confirm?", {{{"Yes", "ok"}}, {{"Back", "back"}, {"Cancel", "cancel"}}});

@@ -24,7 +24,8 @@ struct Edge {
     StillClock clock;
     std::vector<core::Inbound> handled;
     std::vector<StatusEvent> statuses;
-    int fail_after = -1;  // the store fails on this message (0-based)
+    int status_batches = 0;  // calls of the statuses handler: one per body
+    int fail_after = -1;     // the store fails on this message (0-based)
 
     Webhook hook{{kAppSecret, "verify-me", testing::kPhoneNumberId},
                  [this](const core::Inbound& in) {
@@ -34,7 +35,10 @@ struct Edge {
                      handled.push_back(in);
                      return core::HandleResult{};
                  },
-                 [this](const StatusEvent& status) { statuses.push_back(status); },
+                 [this](const std::vector<StatusEvent>& batch) {
+                     ++status_batches;
+                     statuses.insert(statuses.end(), batch.begin(), batch.end());
+                 },
                  clock,
                  nullptr};
 
@@ -83,6 +87,20 @@ TEST_CASE("webhook: each message of a signed body is handled, then 200") {
     REQUIRE(edge.handled.size() == 4);
     CHECK(edge.handled[1].external_id == "wamid.BATCH_B1");
     CHECK(edge.statuses.size() == 1);
+    CHECK(edge.status_batches == 1);
+}
+
+TEST_CASE("webhook: a body of statuses alone is handed over in one call, then 200") {
+    Edge edge;
+    const std::string body = Fixture("statuses.json");
+    CHECK(edge.Post(body, Sign(kAppSecret, body)).status == 200);
+    CHECK(edge.handled.empty());
+    CHECK(edge.status_batches == 1);
+    CHECK(edge.statuses.size() == 4);
+    // Nothing to hand over: the handler is not called.
+    const std::string text = Fixture("text.json");
+    CHECK(edge.Post(text, Sign(kAppSecret, text)).status == 200);
+    CHECK(edge.status_batches == 1);
 }
 
 TEST_CASE("webhook: a store failure answers 503 with Retry-After") {

@@ -98,6 +98,10 @@ void BotApi::DeleteWebhook(bool drop_pending_updates) const {
     Call("deleteWebhook", DeleteWebhookBody(drop_pending_updates));
 }
 
+void BotApi::SetMyCommands(const std::vector<core::CommandEntry>& commands) const {
+    Call("setMyCommands", SetMyCommandsBody(commands));
+}
+
 WebhookInfo BotApi::GetWebhookInfo() const {
     return ParseOk(*this, "getWebhookInfo",
                    [&] { return ParseWebhookInfo(Call("getWebhookInfo", "{}").result); });

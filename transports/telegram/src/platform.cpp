@@ -78,6 +78,7 @@ void TelegramPlatform::Start(const PlatformHost& host) {
     connection_ = ConnectTelegram(settings_, host.clock, std::chrono::seconds(timeout_seconds_));
     sender_ = std::make_unique<TelegramSender>(*connection_.api);
     callbacks_ = std::make_unique<CallbackAnswers>(*connection_.api);
+    RegisterCommands(host.commands);
     handler_ = std::make_unique<UpdateHandler>(
         host.intake, [this](const std::string& id) { callbacks_->Enqueue(id); });
     if (mode_ == TelegramMode::kWebhook) {
@@ -87,6 +88,18 @@ void TelegramPlatform::Start(const PlatformHost& host) {
     } else {
         StartPolling(host);
     }
+}
+
+void TelegramPlatform::RegisterCommands(std::vector<core::CommandEntry> commands) {
+    if (commands.empty()) return;
+    commands_done_ = std::async(std::launch::async, [this, commands = std::move(commands)] {
+        try {
+            connection_.api->SetMyCommands(commands);
+            core::log::Info("telegram.commands_set", {{"commands", commands.size()}});
+        } catch (const std::exception& e) {
+            core::log::Warn("telegram.commands_failed", {{"error", e.what()}});
+        }
+    });
 }
 
 void TelegramPlatform::StartPolling(const PlatformHost& host) {
@@ -146,8 +159,15 @@ bool TelegramPlatform::Stop(std::chrono::milliseconds grace) {
 
 std::vector<CheckResult> TelegramPlatform::Doctor(const SecretSink& secrets,
                                                   const core::Clock& clock) {
-    return DoctorChecks(settings_, mode_option_, std::chrono::seconds(timeout_seconds_), secrets,
-                        clock);
+    std::vector<CheckResult> checks = DoctorChecks(
+        settings_, mode_option_, std::chrono::seconds(timeout_seconds_), secrets, clock);
+    mode_ = PickTelegramMode(mode_option_, settings_);  // for WebhookPaths()
+    return checks;
+}
+
+std::vector<std::string> TelegramPlatform::WebhookPaths() const {
+    if (mode_ != TelegramMode::kWebhook) return {};
+    return {webhook_path_};
 }
 
 }  // namespace bookbot::transports::telegram

@@ -119,6 +119,31 @@ std::string DeleteWebhookBody(bool drop_pending_updates) {
     return json::Dump(Json{{"drop_pending_updates", drop_pending_updates}});
 }
 
+std::string SetMyCommandsBody(const std::vector<core::CommandEntry>& commands) {
+    if (commands.empty()) throw std::invalid_argument("telegram: no commands to register");
+    Json list = Json::array();
+    for (const core::CommandEntry& c : commands) {
+        if (c.command.empty() || c.command.size() > 32 ||
+            c.command.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
+                std::string::npos) {
+            throw std::invalid_argument("telegram: command '" + c.command +
+                                        "' must be 1-32 of a-z 0-9 _");
+        }
+        std::size_t characters = 0;  // 0 also for invalid UTF-8
+        if (utf8::Valid(c.description)) {
+            for (std::size_t pos = 0; pos < c.description.size(); ++characters) {
+                pos += utf8::DecodeAt(c.description, pos).length;
+            }
+        }
+        if (characters < 1 || characters > 256) {
+            throw std::invalid_argument("telegram: the description of /" + c.command +
+                                        " must be 1-256 characters of UTF-8");
+        }
+        list.push_back({{"command", c.command}, {"description", c.description}});
+    }
+    return json::Dump(Json{{"commands", list}});
+}
+
 std::string GetUpdatesBody(std::int64_t offset, int timeout_seconds, int limit,
                            const std::vector<std::string>& allowed_updates) {
     const Json body = {{"offset", offset},

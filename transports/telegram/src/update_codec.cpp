@@ -83,6 +83,16 @@ std::optional<std::int64_t> SenderId(const Json& holder) {
     return from != nullptr ? Int64(Member(*from, "id")) : std::nullopt;
 }
 
+// "First Last" of the sender, as Telegram shows it; empty when not given.
+std::string DisplayName(const Json& holder) {
+    const Json* from = ObjectMember(holder, "from");
+    if (from == nullptr) return "";
+    std::string name = String(Member(*from, "first_name")).value_or("");
+    const std::string last = String(Member(*from, "last_name")).value_or("");
+    if (!last.empty()) name += (name.empty() ? "" : " ") + last;
+    return name;
+}
+
 // Sets the user and chat of `update` from a message or my_chat_member
 // (`where`) in a private chat; otherwise returns why it is ignored.
 std::optional<std::string> TakeParties(const Json& holder, std::string_view where,
@@ -94,6 +104,7 @@ std::optional<std::string> TakeParties(const Json& holder, std::string_view wher
     if (!user_id) return "malformed: " + std::string(where) + ".from.id";
     update.inbound.chat_id = std::to_string(*chat_id);
     update.inbound.user_id = std::to_string(*user_id);
+    update.inbound.display_name = DisplayName(holder);
     return std::nullopt;
 }
 
@@ -144,6 +155,7 @@ ParsedUpdate FromCallbackQuery(const Json& query, ParsedUpdate update) {
     update.inbound.user_id = std::to_string(*user_id);
     update.inbound.chat_id = std::to_string(*chat_id);
     update.inbound.origin_message_id = std::to_string(*message_id);
+    update.inbound.display_name = DisplayName(query);
     return Inbound(std::move(update), core::Inbound::Kind::kButton, data->get<std::string>());
 }
 

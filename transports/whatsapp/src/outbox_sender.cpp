@@ -95,8 +95,7 @@ SendOutcome WhatsAppSender::Send(const core::OutboxMessage& message) {
         return SendOutcome::Permanent("whatsapp: the outbox body is not an encoded reply");
     }
     try {
-        api_.SendMessage(message.chat_id, reply);
-        return SendOutcome::Sent();
+        return SendOutcome::Sent(api_.SendMessage(message.chat_id, reply).value_or(""));
     } catch (const GraphApiError& e) {
         return ClassifyError(e, message.attempts);
     } catch (const std::logic_error& e) {

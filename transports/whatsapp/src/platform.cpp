@@ -2,11 +2,50 @@
 
 #include <stdexcept>
 
+#include "bookbot/core/delivery_reports.hpp"
 #include "bookbot/core/log.hpp"
+#include "bookbot/core/update_metrics.hpp"
 
 namespace bookbot::transports::whatsapp {
 
 using namespace std::chrono_literals;
+
+namespace {
+
+// One webhook body's statuses[], against the outbox rows they name, in one
+// unit. A StorageError propagates (the webhook answers 503).
+void RecordStatuses(core::Store& store, core::Metrics& metrics,
+                    const std::vector<StatusEvent>& statuses) {
+    std::vector<core::DeliveryReport> reports;
+    for (const StatusEvent& status : statuses) {
+        if (auto report = ToDeliveryReport(status)) {
+            reports.push_back(std::move(*report));
+        } else {
+            core::CountUpdate(&metrics, kPlatform, "ignored");
+            core::log::Debug("whatsapp.status_ignored", {{"status", status.status}});
+        }
+    }
+    core::DeliveryTally tally;
+    try {
+        tally = core::RecordDeliveries(store, std::string(kPlatform), reports, &metrics);
+    } catch (const core::StorageError& e) {
+        core::CountStoreError(&metrics, e);
+        throw;
+    }
+    for (const core::DeliveryReport& report : reports) {
+        if (report.status == core::DeliveryStatus::kFailed) {
+            core::log::Warn("whatsapp.delivery_failed",
+                            {{"message_id", report.platform_message_id}, {"error", report.error}});
+        }
+    }
+    if (tally.unknown > 0) {
+        // Messages sent by something else on this number, or sent rows
+        // copied away: nothing to record them against.
+        core::log::Debug("whatsapp.status_unknown_message", {{"count", tally.unknown}});
+    }
+}
+
+}  // namespace
 
 WhatsAppPlatform::~WhatsAppPlatform() = default;
 
@@ -28,13 +67,8 @@ void WhatsAppPlatform::Start(const PlatformHost& host) {
     webhook_ = std::make_unique<Webhook>(
         WebhookSettings{settings_.app_secret, settings_.verify_token, settings_.phone_number_id},
         [&intake](const core::Inbound& in) { return intake.Handle(in); },
-        [](const StatusEvent& status) {
-            // Recorded against the outbox row once the store keeps the wamid
-            // of each sent message; until then a failure is logged.
-            if (status.state == StatusEvent::State::kFailed) {
-                core::log::Warn("whatsapp.delivery_failed",
-                                {{"message_id", status.message_id}, {"error", status.error}});
-            }
+        [&store = host.store, &metrics = host.metrics](const std::vector<StatusEvent>& statuses) {
+            RecordStatuses(store, metrics, statuses);
         },
         host.clock, &host.metrics);
     core::log::Info("whatsapp.webhook", {{"path", settings_.webhook_path}});
@@ -43,6 +77,11 @@ void WhatsAppPlatform::Start(const PlatformHost& host) {
 std::vector<Route> WhatsAppPlatform::Routes() {
     return {{settings_.webhook_path, "whatsapp_webhook",
              [this](const http::Request& request) { return webhook_->Handle(request); }}};
+}
+
+std::vector<std::string> WhatsAppPlatform::WebhookPaths() const {
+    if (!settings_.On()) return {};
+    return {settings_.webhook_path};
 }
 
 Pacing WhatsAppPlatform::GetPacing() const {
@@ -68,15 +107,8 @@ std::vector<CheckResult> WhatsAppPlatform::Doctor(const SecretSink& secrets,
             "whatsapp", "off (no WHATSAPP_ACCESS_TOKEN / WHATSAPP_PHONE_NUMBER_ID)"));
         return checks;
     }
-    for (const char* built_in : {"/healthz", "/readyz", "/metrics"}) {
-        if (settings_.webhook_path == built_in) {
-            checks.push_back(CheckResult::Fail(
-                "whatsapp settings",
-                "the webhook path " + settings_.webhook_path + " is one of serve's own endpoints",
-                "pass another --whatsapp-webhook-path (default /whatsapp/webhook)"));
-            return checks;
-        }
-    }
+    // Its path against serve's own and the other platforms': doctor's
+    // "webhook paths" check (WebhookPaths()).
     checks.push_back(CheckResult::Ok(
         "whatsapp settings",
         "app secret and verify token present; webhook on " + settings_.webhook_path));

@@ -104,10 +104,40 @@ std::size_t CharCount(std::string_view text) {
     return chars;
 }
 
+// An approved template (what WhatsApp accepts outside the 24-hour window):
+// name, language, the body's parameters, and the reply's buttons as the
+// payloads of the template's quick-reply buttons, in order (a press comes
+// back as a "button" message with that payload).
+Json TemplateMessage(const core::Reply& reply) {
+    const core::MessageTemplate& t = reply.template_message;
+    Json parameters = Json::array();
+    for (const std::string& param : t.params) {
+        parameters.push_back({{"type", "text"}, {"text", param}});
+    }
+    Json components = Json::array();
+    components.push_back({{"type", "body"}, {"parameters", std::move(parameters)}});
+    int index = 0;
+    for (const auto& row : reply.keyboard) {
+        for (const core::Button& button : row) {
+            components.push_back({{"type", "button"},
+                                  {"sub_type", "quick_reply"},
+                                  {"index", std::to_string(index++)},
+                                  {"parameters", Json::array({{{"type", "payload"},
+                                                               {"payload", button.payload}}})}});
+        }
+    }
+    return {{"name", t.name}, {"language", {{"code", t.language}}}, {"components", components}};
+}
+
 std::string MessageBody(std::string_view to, const core::Reply& reply,
                         const MessageOptions& options) {
-    const std::vector<core::Button> choices = Choices(reply);
     Json body = Envelope(to);
+    if (!reply.template_message.name.empty()) {
+        body["type"] = "template";
+        body["template"] = TemplateMessage(reply);
+        return json::Dump(body);
+    }
+    const std::vector<core::Button> choices = Choices(reply);
     if (choices.empty()) {
         body["type"] = "text";
         body["text"] = {{"preview_url", false}, {"body", FitChars(reply.text, kMaxText)}};

@@ -26,11 +26,11 @@ std::string_view Query(const http::Request& request) {
 
 }  // namespace
 
-Webhook::Webhook(WebhookSettings settings, HandleMessage handle_message, HandleStatus handle_status,
-                 const core::Clock& clock, core::Metrics* metrics)
+Webhook::Webhook(WebhookSettings settings, HandleMessage handle_message,
+                 HandleStatuses handle_statuses, const core::Clock& clock, core::Metrics* metrics)
     : settings_(std::move(settings)),
       handle_message_(std::move(handle_message)),
-      handle_status_(std::move(handle_status)),
+      handle_statuses_(std::move(handle_statuses)),
       clock_(clock),
       metrics_(metrics) {}
 
@@ -47,7 +47,9 @@ http::Response Webhook::Verify(const http::Request& request) const {
         core::log::Info("whatsapp.webhook_verified");
         return Answer(200, std::move(*challenge));
     }
-    core::log::Warn("whatsapp.webhook_verify_refused");
+    if (const auto held = verify_log_.Allow()) {
+        core::log::Warn("whatsapp.webhook_verify_refused", {{"similar_lines_held_back", *held}});
+    }
     return Answer(403, "verification refused\n");
 }
 
@@ -55,12 +57,18 @@ http::Response Webhook::Deliver(const http::Request& request) const {
     const auto signature = request.Header(kSignatureHeader);
     if (!signature) {
         core::CountUpdate(metrics_, kTransport, "rejected");
-        core::log::Warn("whatsapp.webhook_rejected", {{"reason", "no signature header"}});
+        if (const auto held = rejected_log_.Allow()) {
+            core::log::Warn("whatsapp.webhook_rejected", {{"reason", "no signature header"},
+                                                          {"similar_lines_held_back", *held}});
+        }
         return Answer(401, "missing signature\n");
     }
     if (!SignatureValid(settings_.app_secret, *signature, request.body)) {
         core::CountUpdate(metrics_, kTransport, "rejected");
-        core::log::Warn("whatsapp.webhook_rejected", {{"reason", "wrong signature"}});
+        if (const auto held = rejected_log_.Allow()) {
+            core::log::Warn("whatsapp.webhook_rejected",
+                            {{"reason", "wrong signature"}, {"similar_lines_held_back", *held}});
+        }
         return Answer(403, "wrong signature\n");
     }
     WebhookEvents parsed;
@@ -68,7 +76,10 @@ http::Response Webhook::Deliver(const http::Request& request) const {
         parsed = ParseWebhook(request.body, clock_.Now(), settings_.phone_number_id);
     } catch (const CodecError& e) {
         core::CountUpdate(metrics_, kTransport, "rejected");
-        core::log::Warn("whatsapp.webhook_bad_body", {{"error", e.what()}});
+        if (const auto held = bad_body_log_.Allow()) {
+            core::log::Warn("whatsapp.webhook_bad_body",
+                            {{"error", e.what()}, {"similar_lines_held_back", *held}});
+        }
         return Answer(400, std::string("not a WhatsApp webhook: ") + e.what() + "\n");
     }
     for (const std::string& reason : parsed.ignored) {
@@ -77,7 +88,7 @@ http::Response Webhook::Deliver(const http::Request& request) const {
     }
     try {
         for (const core::Inbound& in : parsed.messages) handle_message_(in);
-        for (const StatusEvent& status : parsed.statuses) handle_status_(status);
+        if (!parsed.statuses.empty()) handle_statuses_(parsed.statuses);
         return Answer(200, "");
     } catch (const core::StorageError& e) {
         // Counted where it happened (the Intake); the whole body comes again.

@@ -257,4 +257,25 @@ std::string_view ToString(StatusEvent::State state) noexcept {
     return "other";
 }
 
+std::optional<core::DeliveryReport> ToDeliveryReport(const StatusEvent& status) {
+    core::DeliveryReport report{status.message_id, core::DeliveryStatus::kSent, {}, status.at};
+    switch (status.state) {
+        case StatusEvent::State::kSent:
+            break;
+        case StatusEvent::State::kDelivered:
+            report.status = core::DeliveryStatus::kDelivered;
+            break;
+        case StatusEvent::State::kRead:
+            report.status = core::DeliveryStatus::kRead;
+            break;
+        case StatusEvent::State::kFailed:
+            report.status = core::DeliveryStatus::kFailed;
+            report.error = status.error;
+            break;
+        case StatusEvent::State::kOther:
+            return std::nullopt;
+    }
+    return report;
+}
+
 }  // namespace bookbot::transports::whatsapp

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,12 +26,17 @@ struct HandleResult {
 // append the history → put the replies in the outbox. A block/unblock event
 // (Inbound::Event) is deduped the same way and then only marks the chat
 // (SetChatBlocked), in that same unit, with no replies. A conflict runs the
-// whole step again; a replay has exactly one effect. Thread-safe: holds no
-// state of its own beyond references.
+// whole step again; a replay has exactly one effect. Thread-safe: one
+// conversation's updates handled by one Engine run one after another (they
+// wait on a lock of their conversation instead of racing each other's
+// compare-and-set); other conversations run in parallel. Across processes the
+// compare-and-set alone keeps them apart.
 class Engine {
 public:
     Engine(Store& store, const Business& business, const Clock& clock)
         : store_(store), business_(business), clock_(clock) {}
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
 
     // Throws StorageError when the store fails (after retries): the transport
     // answers so that the platform delivers the update again.
@@ -40,6 +47,13 @@ public:
     static std::string StampPayload(std::int64_t version, const std::string& action);
 
 private:
+    // Striped: a conversation always maps to the same lock; two that share
+    // one merely wait for each other (each unit holds exactly one lock, so
+    // this cannot deadlock).
+    static constexpr std::size_t kChatLocks = 1024;
+    std::mutex& ChatLock(const Inbound& inbound);
+
+    std::array<std::mutex, kChatLocks> chat_locks_;
     Store& store_;
     const Business& business_;
     const Clock& clock_;

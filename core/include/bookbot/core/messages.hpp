@@ -35,6 +35,9 @@ struct Inbound {
     // For a button press: the platform's id of the message the button was on
     // (empty when unknown), so the answer can replace that message.
     std::string origin_message_id;
+    // The sender's name as the platform shows it (empty when unknown): how
+    // staff notifications name the customer.
+    std::string display_name;
 };
 
 struct Button {
@@ -44,6 +47,16 @@ struct Button {
     friend bool operator==(const Button&, const Button&) = default;
 };
 
+// A message template approved by the platform (WhatsApp sends only these
+// outside its 24-hour window): its name, language code and body parameters.
+struct MessageTemplate {
+    std::string name;
+    std::string language = "en";
+    std::vector<std::string> params;
+
+    friend bool operator==(const MessageTemplate&, const MessageTemplate&) = default;
+};
+
 // One message the bot sends: text and rows of buttons.
 struct Reply {
     std::string text;
@@ -51,6 +64,10 @@ struct Reply {
     // When set, the platform's id of an earlier message this reply replaces
     // (where the platform can edit; others send it as a new message).
     std::string edit_message_id;
+    // When `name` is set, a platform that needs templates sends this template
+    // instead of the text (its buttons, if any, are the template's own);
+    // others ignore it and send text and keyboard.
+    MessageTemplate template_message{"", "", {}};
 
     // A reply with text only.
     static Reply Plain(std::string text) {

@@ -49,24 +49,29 @@ public:
     // main menu, so the bot answers as usual again.
     ResolveResult ResolveFlag(std::int64_t flag_id, const std::string& reply);
 
+    // The same actions inside a unit the caller runs (the staff commands in a
+    // chat, where the command's dedupe and replies share the unit). The staff
+    // chats are told of a cancellation too.
+    static CancelResult CancelBookingIn(UnitOfWork& unit, const Business& business,
+                                        std::int64_t booking_id, TimePoint now);
+    static ResolveResult ResolveFlagIn(UnitOfWork& unit, const Business& business,
+                                       std::int64_t flag_id, const std::string& reply,
+                                       TimePoint now);
+
 private:
-    // One unit (run again on a conflict): `find` the subject; if found,
-    // `change` it (false: it was already done); if changed, `follow` up.
+    // `find` the subject; if found, `change` it (false: it was already done);
+    // if changed, `follow` up.
     template <typename R, typename Find, typename Change, typename Follow>
-    R Act(Find find, Change change, Follow follow) {
+    static R ActIn(UnitOfWork& unit, TimePoint now, Find find, Change change, Follow follow) {
         R result;
-        RunWithRetry(store_, [&](UnitOfWork& unit) {
-            const TimePoint now = clock_.Now();
-            result = {};
-            result.found = find(unit);
-            if (!result.found) return;
-            if (!change(unit, now)) {
-                result.outcome = Outcome::kAlreadyDone;
-                return;
-            }
-            follow(unit, now, result);
-            result.outcome = Outcome::kDone;
-        });
+        result.found = find(unit);
+        if (!result.found) return result;
+        if (!change(unit, now)) {
+            result.outcome = Outcome::kAlreadyDone;
+            return result;
+        }
+        follow(unit, now, result);
+        result.outcome = Outcome::kDone;
         return result;
     }
 

@@ -21,17 +21,27 @@ struct SendOutcome {
     Kind kind = Kind::kSent;
     std::chrono::milliseconds retry_after{0};
     std::string error;  // one line for the operator; never contains a secret
+    // kSent: the id the platform gave the message (WhatsApp's wamid), stored
+    // on its outbox row so the platform's delivery reports can find it
+    // (UnitOfWork::RecordDelivery); empty when the platform did not say.
+    std::string platform_message_id;
 
-    static SendOutcome Sent() { return {}; }
+    static SendOutcome Sent(std::string platform_message_id = {}) {
+        SendOutcome outcome;
+        outcome.platform_message_id = std::move(platform_message_id);
+        return outcome;
+    }
     static SendOutcome RetryAfter(std::chrono::milliseconds wait, std::string error) {
-        return {Kind::kRetryAfter, wait, std::move(error)};
+        return {Kind::kRetryAfter, wait, std::move(error), {}};
     }
     static SendOutcome Transient(std::string error) {
-        return {Kind::kTransient, {}, std::move(error)};
+        return {Kind::kTransient, {}, std::move(error), {}};
     }
-    static SendOutcome Blocked(std::string error) { return {Kind::kBlocked, {}, std::move(error)}; }
+    static SendOutcome Blocked(std::string error) {
+        return {Kind::kBlocked, {}, std::move(error), {}};
+    }
     static SendOutcome Permanent(std::string error) {
-        return {Kind::kPermanent, {}, std::move(error)};
+        return {Kind::kPermanent, {}, std::move(error), {}};
     }
 };
 

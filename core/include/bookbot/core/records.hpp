@@ -71,7 +71,35 @@ struct OccupiedCell {
     friend bool operator==(const OccupiedCell&, const OccupiedCell&) = default;
 };
 
+// A reminder of a booking, `lead` before its start (due_at = starts_at - lead).
+// Pending until one unit takes it (UnitOfWork::TakeDueReminders), then sent.
+struct Reminder {
+    std::int64_t id = 0;
+    std::int64_t booking_id = 0;
+    Millis lead{};
+    TimePoint due_at{};
+    bool pending = true;
+    TimePoint created_at{};
+    std::optional<TimePoint> sent_at;
+
+    friend bool operator==(const Reminder&, const Reminder&) = default;
+};
+
+// A chat enrolled as staff at run time (chats listed in the configuration are
+// staff as well, without a row).
+struct StaffChat {
+    std::string platform;
+    std::string chat_id;
+    TimePoint enrolled_at{};
+
+    friend bool operator==(const StaffChat&, const StaffChat&) = default;
+};
+
 enum class OutboxStatus { kPending, kSent, kDead };
+
+// What the platform reported became of a sent message (WhatsApp statuses[]),
+// in the order a delivery moves forward; kFailed is final.
+enum class DeliveryStatus { kSent, kDelivered, kRead, kFailed };
 
 struct OutboxMessage {
     std::int64_t id = 0;
@@ -84,17 +112,44 @@ struct OutboxMessage {
     std::string last_error;
     TimePoint created_at{};
     std::optional<TimePoint> sent_at;
+    // Set once sent, when the platform named the message (WhatsApp's wamid,
+    // Telegram's message_id); empty otherwise.
+    std::string platform_message_id;
+    // The furthest delivery status the platform reported; nullopt: none yet.
+    std::optional<DeliveryStatus> delivery_status;
+    std::string delivery_error;  // kFailed: the platform's code and reason
+    std::optional<TimePoint> delivery_updated_at;
 
     friend bool operator==(const OutboxMessage&, const OutboxMessage&) = default;
+};
+
+// A platform's report about one message it accepted (see
+// UnitOfWork::RecordDelivery).
+struct DeliveryReport {
+    std::string platform_message_id;
+    DeliveryStatus status = DeliveryStatus::kSent;
+    std::string error;  // kFailed: "<code> <title>: <details>"; empty otherwise
+    TimePoint at{};     // when the platform says it happened
+
+    friend bool operator==(const DeliveryReport&, const DeliveryReport&) = default;
+};
+
+// What UnitOfWork::RecordDelivery did with a report.
+enum class DeliveryUpdate {
+    kRecorded,  // the message's status moved forward to the report's
+    kStale,     // the message is already at that status or past it: unchanged
+    kUnknown,   // no message of this platform has that id: nothing written
 };
 
 // Stable names, as stored in the database.
 std::string_view ToString(Direction d) noexcept;
 std::string_view ToString(BookingStatus s) noexcept;
 std::string_view ToString(OutboxStatus s) noexcept;
+std::string_view ToString(DeliveryStatus s) noexcept;
 // Throw std::invalid_argument for an unknown name.
 Direction ParseDirection(std::string_view s);
 BookingStatus ParseBookingStatus(std::string_view s);
 OutboxStatus ParseOutboxStatus(std::string_view s);
+DeliveryStatus ParseDeliveryStatus(std::string_view s);
 
 }  // namespace bookbot::core

@@ -66,6 +66,23 @@ public:
     // Marks an open flag resolved; false if there is no such open flag.
     virtual bool ResolveFlag(std::int64_t flag_id, TimePoint now) = 0;
 
+    // --- staff chats ----------------------------------------------------------
+    // Enrols a chat as staff; false (and no change) if it already is.
+    virtual bool AddStaffChat(const std::string& platform, const std::string& chat_id,
+                              TimePoint now) = 0;
+    // Removes an enrolled chat; false if it was not enrolled.
+    virtual bool RemoveStaffChat(const std::string& platform, const std::string& chat_id) = 0;
+    // Every enrolled chat, by (platform, chat_id).
+    virtual std::vector<StaffChat> ListStaffChats() = 0;
+    // Stores a one-time enrolment code, usable until `expires_at`. Only its
+    // SHA-256 is stored, so reading the database does not reveal a working
+    // code. The same code again replaces the earlier row.
+    virtual void AddLinkCode(const std::string& code, TimePoint expires_at, TimePoint now) = 0;
+    // Uses up a code: true iff it was stored and has not expired at `now`; it
+    // is deleted either way, so a code works once (of two racing units only
+    // one succeeds). Also forgets every expired code.
+    virtual bool UseLinkCode(const std::string& code, TimePoint now) = 0;
+
     // --- bookings -------------------------------------------------------------
     // Inserts a confirmed booking occupying `cells` (cell starts) of
     // booking.resource. Returns its new id, or nullopt (and writes nothing) if
@@ -87,8 +104,8 @@ public:
     virtual std::optional<PlacedBooking> InsertBookingOnFirstFree(
         const Booking& booking, const std::vector<int>& resources,
         const std::vector<TimePoint>& cells, TimePoint now) = 0;
-    // Cancels a confirmed booking and releases its cells; false if it is not
-    // found or not confirmed.
+    // Cancels a confirmed booking, releases its cells and deletes its pending
+    // reminders; false if it is not found or not confirmed.
     virtual bool CancelBooking(std::int64_t booking_id, TimePoint now) = 0;
     virtual std::optional<Booking> FindBooking(std::int64_t booking_id) = 0;
     // Confirmed bookings of one customer that have not ended at `now`, by start.
@@ -103,6 +120,26 @@ public:
     // grow with bookings outside the ranges. Ranges may overlap.
     virtual std::vector<std::int64_t> CountOccupiedCells(
         const std::vector<std::pair<TimePoint, TimePoint>>& ranges) = 0;
+
+    // --- reminders (due work) -------------------------------------------------
+    // Adds a pending reminder of `booking_id`, `lead` before its start, due at
+    // `due_at`. Returns false (and changes nothing) if the booking already has
+    // one with this lead. The caller decides which reminders make sense (none
+    // already due, none for a platform that cannot deliver them).
+    virtual bool AddReminder(std::int64_t booking_id, Millis lead, TimePoint due_at,
+                             TimePoint now) = 0;
+    // Takes up to `limit` pending reminders due at `now` (due_at <= now),
+    // earliest first, and marks them sent at `now`. A reminder is taken by
+    // exactly one unit that commits, also when several processes share the
+    // database: PostgreSQL skips rows a running unit has taken (it commits or
+    // rolls back without blocking this one); SQLite serialises writers. If the
+    // unit rolls back, they are pending again: take, then enqueue the message
+    // in the same unit, and a crash does both or neither.
+    virtual std::vector<Reminder> TakeDueReminders(TimePoint now, std::int64_t limit) = 0;
+    // The earliest due_at of any pending reminder (due or not); nullopt if none.
+    virtual std::optional<TimePoint> NextReminderDue() = 0;
+    // Every reminder of a booking, pending or sent, by due_at.
+    virtual std::vector<Reminder> RemindersOf(std::int64_t booking_id) = 0;
 
     // --- outbox ---------------------------------------------------------------
     // Queues a message for delivery; it becomes due at `now`. Returns its id.
@@ -140,6 +177,26 @@ public:
     virtual bool MarkDead(std::int64_t id, const std::string& worker, const std::string& error) = 0;
     virtual std::vector<OutboxMessage> ListOutbox(OutboxStatus status, std::int64_t limit) = 0;
     virtual std::int64_t CountOutbox(OutboxStatus status) = 0;
+
+    // --- delivery reports (what the platform says became of a sent message) ---
+    // Stores the id the platform gave each sent message (`ids`: outbox id →
+    // platform message id), in one statement per 250 pairs, so its later
+    // reports can find it. Only rows already sent are changed; returns how
+    // many were. An empty `ids` does nothing.
+    virtual std::int64_t SetPlatformMessageIds(
+        const std::vector<std::pair<std::int64_t, std::string>>& ids) = 0;
+    // Applies one report to the message of `platform` whose platform message
+    // id it names. Statuses only move forward (sent < delivered < read);
+    // failed is final, over any other, and keeps report.error. An older or
+    // equal report changes nothing (kStale): reports arrive out of order and
+    // more than once. A report naming no known message writes nothing
+    // (kUnknown); never an error for that.
+    virtual DeliveryUpdate RecordDelivery(const std::string& platform,
+                                          const DeliveryReport& report) = 0;
+    // Sent messages whose delivery the platform reported failed, newest
+    // report first, at most `limit`; and how many there are in all.
+    virtual std::vector<OutboxMessage> ListFailedDeliveries(std::int64_t limit) = 0;
+    virtual std::int64_t CountFailedDeliveries() = 0;
 
     // --- transport state (e.g. a long-polling offset) -------------------------
     virtual std::optional<std::string> GetTransportState(const std::string& name) = 0;

@@ -18,6 +18,8 @@ namespace bookbot::core {
 //   bookbot_dedupe_hits_total{transport}        replays recognised
 //   bookbot_cas_retries_total{transport}        units re-run after a conflict
 //   bookbot_store_errors_total{kind}            StorageErrors seen, by kind
+//   bookbot_delivery_reports_total{transport,status,outcome}
+//                                               see delivery_reports.hpp
 void DeclareUpdateMetrics(Metrics& metrics);
 
 // Records one update's outcome; `metrics` may be null (nothing recorded).

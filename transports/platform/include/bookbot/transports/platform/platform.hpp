@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bookbot/core/clock.hpp"
+#include "bookbot/core/commands.hpp"
 #include "bookbot/core/metrics.hpp"
 #include "bookbot/core/outbox_sender.hpp"
 #include "bookbot/core/store.hpp"
@@ -105,6 +106,9 @@ struct PlatformHost {
     // Pauses a background loop for up to `timeout`; returns early when `stop`
     // is requested or new work was committed (a wake-up).
     std::function<void(core::Millis timeout, const std::stop_token& stop)> wait;
+    // The customers' commands with the business's descriptions, for a
+    // platform that shows a command menu (Telegram's setMyCommands).
+    std::vector<core::CommandEntry> commands = {};
 };
 
 class Platform {
@@ -140,6 +144,10 @@ public:
     // After Start(). Paths must not clash with another platform's or with
     // /healthz, /readyz, /metrics (the runtime refuses to start).
     virtual std::vector<Route> Routes() = 0;
+    // The paths Routes() serves, known once Configure() answered on or
+    // Doctor() ran (doctor checks them against each other before anything
+    // starts); empty when the platform is off or serves no route (polling).
+    virtual std::vector<std::string> WebhookPaths() const { return {}; }
     // Delivers this platform's outbox rows; valid from Start() to destruction.
     virtual core::OutboxSender& Sender() = 0;
     virtual Pacing GetPacing() const = 0;

@@ -81,6 +81,9 @@ public:
     void SetWebhook(const WebhookSettings& settings) const;
     void DeleteWebhook(bool drop_pending_updates) const;
     WebhookInfo GetWebhookInfo() const;
+    // The command menu Telegram shows in every chat with the bot (replaces
+    // the previous one). Throws std::invalid_argument as SetMyCommandsBody.
+    void SetMyCommands(const std::vector<core::CommandEntry>& commands) const;
 
     // Long polling. `timeout_seconds` is clamped to 0–50; each update's
     // `inbound.at` is the clock's time when the answer arrived. Confirm them

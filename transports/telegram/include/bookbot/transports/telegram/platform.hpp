@@ -30,6 +30,7 @@ public:
     bool Configure(const SecretSink& secrets) override;
     void Start(const PlatformHost& host) override;
     std::vector<Route> Routes() override;
+    std::vector<std::string> WebhookPaths() const override;
     core::OutboxSender& Sender() override { return *sender_; }
     Pacing GetPacing() const override;
     std::string Mode() const override;
@@ -38,6 +39,9 @@ public:
 
 private:
     void StartPolling(const PlatformHost& host);
+    // setMyCommands once, in the background: a failure is a warning (the
+    // menu is a convenience; `bookbot telegram set-commands` retries it).
+    void RegisterCommands(std::vector<core::CommandEntry> commands);
 
     // Settings (defaults shown in --help).
     TelegramSettings settings_;
@@ -55,6 +59,7 @@ private:
     std::unique_ptr<CallbackAnswers> callbacks_;
     std::unique_ptr<UpdateHandler> handler_;
     std::unique_ptr<Webhook> webhook_;
+    std::future<void> commands_done_;  // std::async's: its destructor waits for the call
     std::unique_ptr<Poller> poller_;
     std::future<void> poller_done_;
     std::jthread poller_thread_;  // last: stops before what it uses goes

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bookbot/core/commands.hpp"
 #include "bookbot/core/messages.hpp"
 
 // Bot API request bodies (JSON text), built from core types. Pure functions.
@@ -59,6 +60,11 @@ struct WebhookSettings {
 // ValidSecretToken refuses (the message never contains the token).
 std::string SetWebhookBody(const WebhookSettings& settings);
 std::string DeleteWebhookBody(bool drop_pending_updates);
+
+// setMyCommands: the bot's command menu, {"commands": [{command, description}]}.
+// Throws std::invalid_argument for an empty list, a command that is not 1-32
+// of a-z 0-9 _, or a description that is not 1-256 characters.
+std::string SetMyCommandsBody(const std::vector<core::CommandEntry>& commands);
 
 // The long-poll timeout is clamped to 0–50 s (Telegram's cap) and the limit
 // to 1–100.

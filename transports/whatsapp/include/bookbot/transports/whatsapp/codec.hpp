@@ -8,6 +8,7 @@
 
 #include "bookbot/core/clock.hpp"
 #include "bookbot/core/messages.hpp"
+#include "bookbot/core/records.hpp"
 #include "bookbot/transports/common/codec_error.hpp"
 
 // WhatsApp Cloud API webhooks → core types. Pure functions: no I/O, no clock,
@@ -73,5 +74,9 @@ WebhookEvents ParseWebhook(std::string_view body, core::TimePoint received_at,
                            std::string_view phone_number_id = {});
 
 std::string_view ToString(StatusEvent::State state) noexcept;
+
+// The store's form of a status (what UnitOfWork::RecordDelivery takes);
+// nullopt for kOther, which the store does not track.
+std::optional<core::DeliveryReport> ToDeliveryReport(const StatusEvent& status);
 
 }  // namespace bookbot::transports::whatsapp

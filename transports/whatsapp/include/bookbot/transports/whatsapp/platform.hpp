@@ -25,6 +25,7 @@ public:
     bool Configure(const SecretSink& secrets) override;
     void Start(const PlatformHost& host) override;
     std::vector<Route> Routes() override;
+    std::vector<std::string> WebhookPaths() const override;
     core::OutboxSender& Sender() override { return *sender_; }
     Pacing GetPacing() const override;
     std::string Mode() const override { return "webhook"; }
