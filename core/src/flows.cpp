@@ -60,10 +60,12 @@ public:
         }
         if (in_.expired) {
             ToMenu(s_);
+            const bool text = in_.kind == Inbound::Kind::kText;
+            const auto command = text ? ParseCustomerCommand(in_.text) : std::nullopt;
+            // A person may still be answering: the words go on to them, as in OnText.
+            if (text && !MovesCustomer(command) && ForwardedToPerson()) return {};
             Notice(b_.Text("timed_out"));
-            if (in_.kind == Inbound::Kind::kText) {
-                if (const auto command = ParseCustomerCommand(in_.text)) return OnCommand(*command);
-            }
+            if (command) return OnCommand(*command);
             return Show();
         }
         if (in_.slot_taken) {
@@ -93,16 +95,28 @@ private:
         return Show(false);
     }
 
+    // "/start", "/book", "/bookings", "/cancel" move the customer, as the
+    // menu's buttons do, also while a person has the conversation; "/help"
+    // and bare words ("book") are then text for that person.
+    bool MovesCustomer(const std::optional<CustomerCommand>& command) const {
+        return command && Slashed(in_.text) && *command != CustomerCommand::kHelp;
+    }
+
+    // While a hand-off is open, the customer's text goes to the staff chats
+    // and the bot keeps quiet (the engine keeps the session and the history,
+    // as for any step). False: no open hand-off.
+    bool ForwardedToPerson() {
+        const auto flag = unit_.OpenFlag(s_.key);
+        if (!flag) return false;
+        ForwardToStaff(b_, unit_, flag->id, in_.customer, in_.text, in_.now);
+        return true;
+    }
+
     std::vector<Reply> OnText() {
         const std::optional<CustomerCommand> command = ParseCustomerCommand(in_.text);
-        // "/start", "/book", "/bookings", "/cancel" move the customer, as the
-        // menu's buttons do, also while a person has the conversation; "/help"
-        // and bare words ("book") are then text for that person.
-        if (command && Slashed(in_.text) && *command != CustomerCommand::kHelp) {
-            return OnCommand(*command);
-        }
+        if (MovesCustomer(command)) return OnCommand(*command);
         if (in_.first_contact && !command) return Greet();
-        if (unit_.OpenFlag(s_.key)) return {};  // a person answers; the bot keeps quiet
+        if (ForwardedToPerson()) return {};  // a person answers; the bot keeps quiet
         if (command) return OnCommand(*command);
         ToMenu(s_);
         Notice(b_.Text("not_understood"));
