@@ -58,16 +58,7 @@ public:
         if (in_.kind == Inbound::Kind::kButton && IsReminderAction(in_.action)) {
             return OnReminder();  // valid whatever the session: checked against the booking
         }
-        if (in_.expired) {
-            ToMenu(s_);
-            const bool text = in_.kind == Inbound::Kind::kText;
-            const auto command = text ? ParseCustomerCommand(in_.text) : std::nullopt;
-            // A person may still be answering: the words go on to them, as in OnText.
-            if (text && !MovesCustomer(command) && ForwardedToPerson()) return {};
-            Notice(b_.Text("timed_out"));
-            if (command) return OnCommand(*command);
-            return Show();
-        }
+        if (in_.expired) return Expired();
         if (in_.slot_taken) {
             // The step before "confirm" is the time list.
             s_.PopStep();
@@ -89,6 +80,21 @@ public:
     }
 
 private:
+    // The session timed out: back to the menu, saying so.
+    std::vector<Reply> Expired() {
+        ToMenu(s_);
+        if (in_.kind != Inbound::Kind::kText) {
+            Notice(b_.Text("timed_out"));
+            return Show();
+        }
+        const std::optional<CustomerCommand> command = ParseCustomerCommand(in_.text);
+        // A person may still be answering: the words go on to them, as in OnText.
+        if (!MovesCustomer(command) && ForwardedToPerson()) return {};
+        Notice(b_.Text("timed_out"));
+        if (command) return OnCommand(*command);
+        return Show();
+    }
+
     std::vector<Reply> Greet() {
         ToMenu(s_);
         Notice(b_.Text("greeting", {{"business", b_.name}}));

@@ -110,6 +110,21 @@ TEST_CASE("a hand-off goes round: forwarded, answered, closed with Done", "[staf
     CHECK(Sent(bot, "chat-boss").back().text == "That hand-off is already closed.");
 }
 
+TEST_CASE("during a hand-off words go to the person, also after a time-out; /book still books",
+          "[staff]") {
+    Bot bot(ShopWithStaff());
+    ChatUser alice(bot, "alice");
+    alice.Say("/start");
+    alice.Press("Talk to a person");
+    bot.clock().Advance(bot.business().session_ttl + 1min);
+    CHECK(alice.Say("still there?").empty());  // not "timed out": the person has it
+    CHECK(Sent(bot, "chat-boss").back().text == "telegram user alice: still there?");
+    CHECK(alice.Step() == "menu");
+    alice.Say("/book");
+    CHECK(alice.Step() == "service");
+    CHECK(Sent(bot, "chat-boss").back().text == "telegram user alice: still there?");
+}
+
 TEST_CASE("/done while replying closes the hand-off", "[staff]") {
     Bot bot(ShopWithStaff());
     ChatUser alice(bot, "alice");
