@@ -31,11 +31,6 @@ std::pair<std::string, std::string> SplitAction(const std::string& action) {
 }
 
 // "/book" rather than "book".
-bool Slashed(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    return first != std::string_view::npos && text[first] == '/';
-}
-
 void ToMenu(Session& s) {
     s.ClearStepHistory();
     s.context = {{"step", "menu"}};
@@ -98,9 +93,7 @@ private:
         // "/start", "/book", "/bookings", "/cancel" move the customer, as the
         // menu's buttons do, also while a person has the conversation; "/help"
         // and bare words ("book") are then text for that person.
-        if (command && Slashed(in_.text) && *command != CustomerCommand::kHelp) {
-            return OnCommand(*command);
-        }
+        if (const auto moving = HandOffCommand(in_.text)) return OnCommand(*moving);
         if (in_.first_contact && !command) return Greet();
         if (unit_.OpenFlag(s_.key)) return {};  // a person answers; the bot keeps quiet
         if (command) return OnCommand(*command);

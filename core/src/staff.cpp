@@ -12,6 +12,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "bookbot/core/commands.hpp"
 #include "bookbot/core/engine.hpp"
 #include "bookbot/core/operator_actions.hpp"
 #include "flow_views.hpp"
@@ -293,7 +294,8 @@ std::optional<std::vector<Reply>> RouteStaffTraffic(const Business& business, Un
     const bool text = in.kind == Inbound::Kind::kText;
     if (text && in.payload.starts_with("/link ")) return Link(business, unit, in, now);
     if (IsStaffChat(business, unit, in)) return StaffDesk(business, unit, in, now).Run();
-    if (text && in.payload != "/start" && in.payload != "/menu") {
+    // Commands that move the customer go to the flows even during a hand-off.
+    if (text && !HandOffCommand(in.payload)) {
         return Forward(business, unit, in, now);
     }
     return std::nullopt;
