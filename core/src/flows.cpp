@@ -31,11 +31,6 @@ std::pair<std::string, std::string> SplitAction(const std::string& action) {
 }
 
 // "/book" rather than "book".
-bool Slashed(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    return first != std::string_view::npos && text[first] == '/';
-}
-
 void ToMenu(Session& s) {
     s.ClearStepHistory();
     s.context = {{"step", "menu"}};
@@ -89,7 +84,7 @@ private:
         }
         const std::optional<CustomerCommand> command = ParseCustomerCommand(in_.text);
         // A person may still be answering: the words go on to them, as in OnText.
-        if (!MovesCustomer(command) && ForwardedToPerson()) return {};
+        if (!HandOffCommand(in_.text) && ForwardedToPerson()) return {};
         Notice(b_.Text("timed_out"));
         if (command) return OnCommand(*command);
         return Show();
@@ -99,13 +94,6 @@ private:
         ToMenu(s_);
         Notice(b_.Text("greeting", {{"business", b_.name}}));
         return Show(false);
-    }
-
-    // "/start", "/book", "/bookings", "/cancel" move the customer, as the
-    // menu's buttons do, also while a person has the conversation; "/help"
-    // and bare words ("book") are then text for that person.
-    bool MovesCustomer(const std::optional<CustomerCommand>& command) const {
-        return command && Slashed(in_.text) && *command != CustomerCommand::kHelp;
     }
 
     // While a hand-off is open, the customer's text goes to the staff chats
@@ -120,7 +108,10 @@ private:
 
     std::vector<Reply> OnText() {
         const std::optional<CustomerCommand> command = ParseCustomerCommand(in_.text);
-        if (MovesCustomer(command)) return OnCommand(*command);
+        // "/start", "/book", "/bookings", "/cancel" move the customer, as the
+        // menu's buttons do, also while a person has the conversation; "/help"
+        // and bare words ("book") are then text for that person.
+        if (const auto moving = HandOffCommand(in_.text)) return OnCommand(*moving);
         if (in_.first_contact && !command) return Greet();
         if (ForwardedToPerson()) return {};  // a person answers; the bot keeps quiet
         if (command) return OnCommand(*command);
