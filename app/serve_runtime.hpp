@@ -24,7 +24,7 @@ struct ServeOptions {
     // (DispatcherOptions::parallel_sends) and claims 16 per unit; a second one
     // on a 2-core machine only splits the same rows into smaller claims.
     int dispatcher_threads = 1;
-    int reminder_seconds = 5;    // the reminder loop looks at least this often
+    int reminder_seconds = 5;  // the reminder loop looks at least this often
     // WhatsApp's approved reminder template; overrides [reminders] whatsapp_template.
     std::string whatsapp_reminder_template;
     // Hidden, for end-to-end tests: a file holding a clock offset in ms.

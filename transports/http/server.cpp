@@ -24,6 +24,10 @@ namespace bookbot::transports::http {
 namespace detail {
 namespace {
 
+// Sockets only: reading, parsing and writing are cheap next to a handler, and
+// one thread waits in epoll and runs every completion itself, while a second
+// one would mostly hand completions over to the first (a futex wake-up each).
+constexpr unsigned kIoThreads = 1;
 constexpr std::chrono::milliseconds kAcceptRetry{50};
 // After the drain deadline, handlers that are returning get this long to be
 // answered before the server gives up on them.
@@ -67,8 +71,7 @@ void Core::Start() {
     pool_.emplace(static_cast<std::size_t>(std::max(1, options_.handler_threads)));
     work_.emplace(ioc_.get_executor());
     net::post(accept_strand_, [this] { Accept(); });
-    const unsigned io_threads = std::thread::hardware_concurrency() > 1 ? 2 : 1;
-    for (unsigned i = 0; i < io_threads; ++i) {
+    for (unsigned i = 0; i < kIoThreads; ++i) {
         io_threads_.emplace_back([this] {
             while (true) {
                 try {
