@@ -2,6 +2,8 @@
 // Every statement here runs unchanged on SQLite and PostgreSQL; the only
 // dialect difference is SqlConnection::SkipLockedSuffix().
 
+#include <algorithm>
+#include <map>
 #include <string>
 
 #include "data_tables.hpp"
@@ -178,7 +180,8 @@ public:
 
     void AppendMessage(const SessionKey& key, core::Direction direction, const std::string& text,
                        TimePoint at) override {
-        conn_.Exec(
+        // Nothing to read back: it rides with the unit's next round trip.
+        conn_.ExecLater(
             "INSERT INTO conversation_messages (id, platform, user_id, direction, body, "
             "created_at) VALUES ($1, $2, $3, $4, $5, $6)",
             {NewId(at), key.platform, key.user_id, Str(ToString(direction)), text,
@@ -276,14 +279,14 @@ public:
             // A savepoint per try: a lost cell undoes this try alone (the
             // booking row and any cells already taken), and the unit goes on.
             // (A throw leaves the savepoint open: the store rolls the whole unit back.)
-            conn_.Exec("SAVEPOINT place_booking");
+            conn_.ExecLater("SAVEPOINT place_booking");
             const std::int64_t id = NewId(now);
             if (TryPlace(b, resource, cells, id, now)) {
-                conn_.Exec("RELEASE SAVEPOINT place_booking");
+                conn_.ExecLater("RELEASE SAVEPOINT place_booking");
                 return core::PlacedBooking{id, resource};
             }
-            conn_.Exec("ROLLBACK TO SAVEPOINT place_booking");
-            conn_.Exec("RELEASE SAVEPOINT place_booking");
+            conn_.ExecLater("ROLLBACK TO SAVEPOINT place_booking");
+            conn_.ExecLater("RELEASE SAVEPOINT place_booking");
         }
         return std::nullopt;
     }
@@ -442,6 +445,29 @@ public:
         return r.rows.front().Text(0);
     }
 
+    std::map<std::string, std::string> GetTransportStates(
+        const std::vector<std::string>& names) override {
+        constexpr std::size_t kNamesPerStatement = 500;
+        std::map<std::string, std::string> values;
+        for (std::size_t start = 0; start < names.size(); start += kNamesPerStatement) {
+            const std::size_t end = std::min(names.size(), start + kNamesPerStatement);
+            SqlParams params(names.begin() + static_cast<std::ptrdiff_t>(start),
+                             names.begin() + static_cast<std::ptrdiff_t>(end));
+            std::string in;
+            for (std::size_t i = 1; i <= params.size(); ++i) {
+                in += (i == 1 ? "$" : ", $") + std::to_string(i);
+            }
+            for (const SqlRow& row :
+                 conn_
+                     .Exec("SELECT name, value FROM transport_state WHERE name IN (" + in + ")",
+                           params)
+                     .rows) {
+                values.emplace(row.Text(0), row.Text(1));
+            }
+        }
+        return values;
+    }
+
     void PutTransportState(const std::string& name, const std::string& value,
                            TimePoint now) override {
         conn_.Exec(
@@ -482,7 +508,8 @@ private:
     // them). DO NOTHING rather than an error, so no error aborts the unit.
     bool TryPlace(const Booking& b, int resource, const std::vector<TimePoint>& cells,
                   std::int64_t id, TimePoint now) {
-        conn_.Exec(
+        // Its id is ours and unique: it cannot lose, and goes with the cells.
+        conn_.ExecLater(
             "INSERT INTO bookings (id, platform, user_id, chat_id, service_id, resource,"
             " starts_at, ends_at, status, created_at, updated_at)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'confirmed', $9, $9)",
