@@ -68,9 +68,8 @@ public:
     SqlResult Exec(std::string_view sql, const SqlParams& params) override {
         return Guard([&] {
             if (tx_ && (state_ == TxState::kPending || !later_.empty())) {
-                return FirstContact([&] {
-                    return ToSqlResult(SendWithWaiting(ExecuteSql(Prepared(sql), params)));
-                });
+                return FirstContact(
+                    [&] { return ToSqlResult(SendWithWaiting(Statement(sql, params))); });
             }
             std::vector<const char*> values;
             values.reserve(params.size());
@@ -97,7 +96,7 @@ public:
             Exec(sql, params);
             return;
         }
-        Guard([&] { FirstContact([&] { later_.push_back(ExecuteSql(Prepared(sql), params)); }); });
+        Guard([&] { FirstContact([&] { later_.push_back(Statement(sql, params)); }); });
     }
 
     void ExecScript(std::string_view sql) override {
@@ -305,6 +304,14 @@ private:
         return result;
     }
 
+    // The text that runs `sql` inside a multi-statement message: itself if it
+    // has no parameters (SAVEPOINT and the like, which EXECUTE cannot run),
+    // else an EXECUTE of it prepared.
+    std::string Statement(std::string_view sql, const SqlParams& params) {
+        if (params.empty()) return std::string(sql);
+        return ExecuteSql(Prepared(sql), params);
+    }
+
     // EXECUTE of a prepared statement with its parameters as quoted literals:
     // each takes the type of its parameter, as a bound value would.
     std::string ExecuteSql(const std::string& name, const SqlParams& params) {
@@ -328,7 +335,8 @@ private:
     const std::string& Prepared(std::string_view sql) {
         auto it = prepared_.find(std::string(sql));
         if (it == prepared_.end()) {
-            std::string name = "s" + std::to_string(prepared_.size());
+            // A fresh name each time: one whose preparing failed stays taken.
+            std::string name = "s" + std::to_string(next_name_++);
             Prepare(std::string(sql), name);
             it = prepared_.emplace(std::string(sql), std::move(name)).first;
         }
@@ -349,6 +357,7 @@ private:
     std::string begin_sql_;
     std::vector<std::string> later_;                         // ExecLater's statements, not yet sent
     std::unordered_map<std::string, std::string> prepared_;  // SQL text -> name
+    std::size_t next_name_ = 0;
     bool healthy_ = true;
 };
 
