@@ -89,6 +89,7 @@ public:
     std::vector<core::OutboxMessage> ListFailedDeliveries(std::int64_t l) override { return Forward("ListFailedDeliveries", &UnitOfWork::ListFailedDeliveries, l); }
     std::int64_t CountFailedDeliveries() override { return Forward("CountFailedDeliveries", &UnitOfWork::CountFailedDeliveries); }
     std::optional<std::string> GetTransportState(const std::string& n) override { return Forward("GetTransportState", &UnitOfWork::GetTransportState, n); }
+    std::map<std::string, std::string> GetTransportStates(const std::vector<std::string>& n) override { return Forward("GetTransportStates", &UnitOfWork::GetTransportStates, n); }
     void PutTransportState(const std::string& n, const std::string& v, TimePoint now) override { Forward("PutTransportState", &UnitOfWork::PutTransportState, n, v, now); }
     std::optional<core::HumanFlag> FindFlag(std::int64_t id) override { return Forward("FindFlag", &UnitOfWork::FindFlag, id); }
     bool RequeueDead(std::int64_t id, TimePoint now) override { return Forward("RequeueDead", &UnitOfWork::RequeueDead, id, now); }

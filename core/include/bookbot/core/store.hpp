@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -200,6 +201,10 @@ public:
 
     // --- transport state (e.g. a long-polling offset) -------------------------
     virtual std::optional<std::string> GetTransportState(const std::string& name) = 0;
+    // GetTransportState for many names in one statement (per 500 names): the
+    // value of each of `names` that is stored, by name; duplicates count once.
+    virtual std::map<std::string, std::string> GetTransportStates(
+        const std::vector<std::string>& names) = 0;
     virtual void PutTransportState(const std::string& name, const std::string& value,
                                    TimePoint now) = 0;
 
