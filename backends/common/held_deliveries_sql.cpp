@@ -33,24 +33,27 @@ std::int64_t Apply(SqlConnection& conn, const SqlResult& taken) {
 bool HoldDeliveryReport(SqlConnection& conn, const std::string& platform,
                         const core::DeliveryReport& report, core::TimePoint now,
                         std::int64_t capacity) {
+    const std::string status(core::ToString(report.status));
+    // A rare path (a report that overtook "sent"): plain statements over a
+    // table this very bound keeps small.
+    if (!conn.Exec("SELECT 1 FROM held_delivery_reports WHERE platform = $1 AND"
+                   " platform_message_id = $2 AND status = $3",
+                   {platform, report.platform_message_id, status})
+             .rows.empty()) {
+        return true;  // the same report again: held already
+    }
+    if (conn.Exec("SELECT COUNT(*) FROM held_delivery_reports").rows.front().Int(0) >= capacity) {
+        return false;
+    }
     const bool failed = report.status == core::DeliveryStatus::kFailed;
-    // The count is over a table this very bound keeps small.
-    const SqlResult inserted = conn.Exec(
+    conn.Exec(
         "INSERT INTO held_delivery_reports (platform, platform_message_id, status, error,"
-        " reported_at, received_at) SELECT $1, $2, $3, $4, $5, $6"
-        " WHERE (SELECT COUNT(*) FROM held_delivery_reports) < $7"
-        " ON CONFLICT DO NOTHING",
-        {platform, report.platform_message_id, std::string(core::ToString(report.status)),
+        " reported_at, received_at) VALUES ($1, $2, $3, $4, $5, $6)"
+        " ON CONFLICT (platform, platform_message_id, status) DO NOTHING",
+        {platform, report.platform_message_id, status,
          failed ? SqlValue(report.error) : SqlValue(nullptr), ToEpochMillis(report.at),
-         ToEpochMillis(now), capacity});
-    if (inserted.affected > 0) return true;
-    // Rare: the same report again (held already), or no room.
-    return !conn.Exec(
-                    "SELECT 1 FROM held_delivery_reports WHERE platform = $1 AND"
-                    " platform_message_id = $2 AND status = $3",
-                    {platform, report.platform_message_id,
-                     std::string(core::ToString(report.status))})
-                .rows.empty();
+         ToEpochMillis(now)});
+    return true;
 }
 
 std::int64_t ApplyHeldReportsFor(SqlConnection& conn,
