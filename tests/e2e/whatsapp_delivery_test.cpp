@@ -132,12 +132,13 @@ TEST_CASE("whatsapp: a failure reported before the send is answered reaches the 
     const std::string hi = ana.Text("hi");
     REQUIRE(serve.Post(hi).status == 200);
     REQUIRE(ana.WaitFor("What would you like to do?"));
-    graph.BeforeAnswering(nullptr);
-    CHECK(posted.load() == 200);
     const std::string first = ana.Messages().front().wamid;
     // Stored with the id, in one unit: the row has its failure once it has its id.
     const auto row = SentRow(db->Url(), first);
     REQUIRE(row);
+    // The id is stored after the send was answered, so after the hook ran.
+    graph.BeforeAnswering(nullptr);
+    CHECK(posted.load() == 200);
     CHECK(row->delivery_status == core::DeliveryStatus::kFailed);
     CHECK(row->delivery_error.find("131047") != std::string::npos);
     const auto listed = RunCommand(std::string(BOOKBOT_BINARY) + " outbox list --failed --db " +
