@@ -8,6 +8,7 @@
 
 #include "bookings_sql.hpp"
 #include "data_tables.hpp"
+#include "held_deliveries_sql.hpp"
 #include "outbox_sql.hpp"
 #include "reminders_sql.hpp"
 #include "sql_store.hpp"
@@ -351,12 +352,23 @@ public:
 
     std::int64_t SetPlatformMessageIds(
         const std::vector<std::pair<std::int64_t, std::string>>& ids) override {
-        return SetOutboxPlatformIds(conn_, ids);
+        const std::int64_t changed = SetOutboxPlatformIds(conn_, ids);
+        if (changed > 0) (void)ApplyHeldReportsFor(conn_, ids);
+        return changed;
     }
 
     core::DeliveryUpdate RecordDelivery(const std::string& platform,
                                         const core::DeliveryReport& report) override {
         return RecordOutboxDelivery(conn_, platform, report);
+    }
+
+    bool HoldDelivery(const std::string& platform, const core::DeliveryReport& report,
+                      TimePoint now, std::int64_t capacity) override {
+        return HoldDeliveryReport(conn_, platform, report, now, capacity);
+    }
+
+    core::HeldDeliveries ReconcileHeldDeliveries(TimePoint expired_before) override {
+        return ReconcileHeldReports(conn_, expired_before);
     }
 
     std::vector<OutboxMessage> ListFailedDeliveries(std::int64_t limit) override {
