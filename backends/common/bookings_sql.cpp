@@ -125,7 +125,7 @@ std::vector<Booking> BookingRowsBetween(SqlConnection& conn, TimePoint from, Tim
 std::vector<core::OccupiedCell> OccupiedCellRows(SqlConnection& conn, TimePoint from,
                                                  TimePoint to) {
     // Answered from the index on (cell_start, resource, booking_id) alone, in
-    // its order (migrations/0006).
+    // its order (migrations/0007).
     const SqlResult r = conn.Exec(
         "SELECT resource, cell_start, booking_id FROM booking_cells"
         " WHERE cell_start >= $1 AND cell_start < $2 ORDER BY cell_start, resource",
