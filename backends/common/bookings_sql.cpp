@@ -41,8 +41,8 @@ std::vector<Booking> BookingRows(const SqlResult& result) {
 // NOTHING rather than an error, so no error aborts the unit.
 bool TryPlace(SqlConnection& conn, const Booking& b, int resource,
               const std::vector<TimePoint>& cells, std::int64_t id, TimePoint now) {
-    // Its id is ours and unique: it cannot lose, and goes with the cells.
-    conn.ExecLater(
+    // Its id is ours and unique: it cannot lose; the cells below can.
+    conn.Exec(
         "INSERT INTO bookings (id, platform, user_id, chat_id, service_id, resource,"
         " starts_at, ends_at, status, created_at, updated_at)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'confirmed', $9, $9)",
@@ -76,14 +76,14 @@ std::optional<core::PlacedBooking> PlaceBooking(SqlConnection& conn, const Booki
         // A savepoint per try: a lost cell undoes this try alone (the booking
         // row and any cells already taken), and the unit goes on. (A throw
         // leaves the savepoint open: the store rolls the whole unit back.)
-        conn.ExecLater("SAVEPOINT place_booking");
+        conn.Exec("SAVEPOINT place_booking");
         const std::int64_t id = new_id();
         if (TryPlace(conn, b, resource, cells, id, now)) {
-            conn.ExecLater("RELEASE SAVEPOINT place_booking");
+            conn.Exec("RELEASE SAVEPOINT place_booking");
             return core::PlacedBooking{id, resource};
         }
-        conn.ExecLater("ROLLBACK TO SAVEPOINT place_booking");
-        conn.ExecLater("RELEASE SAVEPOINT place_booking");
+        conn.Exec("ROLLBACK TO SAVEPOINT place_booking");
+        conn.Exec("RELEASE SAVEPOINT place_booking");
     }
     return std::nullopt;
 }

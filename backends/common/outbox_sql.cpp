@@ -73,8 +73,7 @@ constexpr const char* kDeliveryRankSql =
 
 void InsertOutbox(SqlConnection& conn, std::int64_t id, const std::string& platform,
                   const std::string& chat_id, const std::string& body, core::TimePoint now) {
-    // Nothing to read back: it rides with the unit's next round trip.
-    conn.ExecLater(
+    conn.Exec(
         "INSERT INTO outbox (id, platform, chat_id, body, status, attempts,"
         " next_attempt_at, last_error, created_at)"
         " VALUES ($1, $2, $3, $4, 'pending', 0, $5, '', $5)",

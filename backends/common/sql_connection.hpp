@@ -53,14 +53,6 @@ public:
     // Runs one statement. Placeholders are written $1, $2, … (PostgreSQL's
     // form; the SQLite backend maps them). Statements may be cached per text.
     virtual SqlResult Exec(std::string_view sql, const SqlParams& params = {}) = 0;
-    // Runs a statement whose result the caller does not need (an INSERT of a
-    // row with a program-made id, a SAVEPOINT), at the latest together with
-    // the transaction's next Exec, ExecScript or Commit, in order: PostgreSQL
-    // sends the waiting statements with that one, in one round trip; SQLite
-    // (in process) runs it at once. Its failure surfaces from that later call
-    // (the unit then fails as a whole, as it would have at once). Outside a
-    // transaction it runs at once.
-    virtual void ExecLater(std::string_view sql, const SqlParams& params = {}) = 0;
     // Runs several ;-separated statements with no parameters (migrations).
     virtual void ExecScript(std::string_view sql) = 0;
 

@@ -165,8 +165,7 @@ public:
 
     void AppendMessage(const SessionKey& key, core::Direction direction, const std::string& text,
                        TimePoint at) override {
-        // Nothing to read back: it rides with the unit's next round trip.
-        conn_.ExecLater(
+        conn_.Exec(
             "INSERT INTO conversation_messages (id, platform, user_id, direction, body, "
             "created_at) VALUES ($1, $2, $3, $4, $5, $6)",
             {NewId(at), key.platform, key.user_id, Str(ToString(direction)), text,

@@ -61,16 +61,16 @@ constexpr pqxx::oid kInt4Oid = 23;
 
 class PostgresConnection final : public SqlConnection {
 public:
-    explicit PostgresConnection(std::string conninfo) : conninfo_(std::move(conninfo)) {
-        Guard([&] { conn_ = Connect(conninfo_); });
+    explicit PostgresConnection(const std::string& conninfo) {
+        Guard([&] {
+            conn_ = std::make_unique<pqxx::connection>(conninfo);
+            pqxx::nontransaction setup(*conn_);
+            setup.exec0("SET client_min_messages TO warning");
+        });
     }
 
     SqlResult Exec(std::string_view sql, const SqlParams& params) override {
         return Guard([&] {
-            if (tx_ && (state_ == TxState::kPending || !later_.empty())) {
-                return FirstContact(
-                    [&] { return ToSqlResult(SendWithWaiting(Statement(sql, params))); });
-            }
             std::vector<const char*> values;
             values.reserve(params.size());
             std::vector<std::string> owned;
@@ -86,60 +86,71 @@ public:
             }
             const std::string& name = Prepared(sql);
             const auto dynamic = pqxx::prepare::make_dynamic_params(values);
-            return ToSqlResult(tx_ ? tx_->exec_prepared(name, dynamic)
-                                   : pqxx::nontransaction(*conn_).exec_prepared(name, dynamic));
+            const pqxx::result r = tx_ ? tx_->exec_prepared(name, dynamic)
+                                       : pqxx::nontransaction(*conn_).exec_prepared(name, dynamic);
+            SqlResult result;
+            result.affected = static_cast<std::int64_t>(r.affected_rows());
+            result.rows.reserve(r.size());
+            // Integer columns (by type oid) are read as int64, the rest as text.
+            std::vector<bool> integer(static_cast<std::size_t>(r.columns()));
+            for (pqxx::row::size_type c = 0; c < r.columns(); ++c) {
+                const pqxx::oid type = r.column_type(c);
+                integer[c] = type == kInt8Oid || type == kInt4Oid || type == kInt2Oid;
+            }
+            for (const auto& row : r) {
+                std::vector<SqlValue> fields;
+                fields.reserve(row.size());
+                for (pqxx::row::size_type c = 0; c < row.size(); ++c) {
+                    const pqxx::field f = row[c];
+                    if (f.is_null()) {
+                        fields.emplace_back(nullptr);
+                    } else if (integer[c]) {
+                        fields.emplace_back(f.as<std::int64_t>());
+                    } else {
+                        fields.emplace_back(std::string(f.c_str(), f.size()));
+                    }
+                }
+                result.rows.emplace_back(std::move(fields));
+            }
+            return result;
         });
-    }
-
-    void ExecLater(std::string_view sql, const SqlParams& params) override {
-        if (!tx_) {
-            Exec(sql, params);
-            return;
-        }
-        Guard([&] { FirstContact([&] { later_.push_back(Statement(sql, params)); }); });
     }
 
     void ExecScript(std::string_view sql) override {
         Guard([&] {
             if (tx_) {
-                FirstContact([&] { SendWithWaiting(std::string(sql)); });
+                tx_->exec(std::string(sql));
             } else {
                 pqxx::nontransaction(*conn_).exec(std::string(sql));
             }
         });
     }
 
-    // BEGIN is not sent here: it goes with the unit's first statement (see
-    // SendWithWaiting), so a unit costs one round trip less.
     void Begin(core::Store::Access access) override {
         Guard([&] {
-            tx_ = std::make_unique<pqxx::nontransaction>(*conn_);
-            begin_sql_ = access == core::Store::Access::kWrite ? "BEGIN" : "BEGIN READ ONLY";
-            state_ = TxState::kPending;
-            later_.clear();
+            if (access == core::Store::Access::kWrite) {
+                tx_ = std::make_unique<pqxx::work>(*conn_);
+            } else {
+                tx_ = std::make_unique<pqxx::read_transaction>(*conn_);
+            }
         });
     }
 
     void Commit() override {
         Guard([&] {
-            // A unit that sent nothing has nothing to commit.
-            if (state_ == TxState::kOpen) {
-                SendWithWaiting("COMMIT");
-            } else if (!later_.empty()) {
-                FirstContact([&] { SendWithWaiting("COMMIT"); });
-            }
-            EndUnit();
+            tx_->commit();
+            tx_.reset();
         });
     }
 
     void Rollback() noexcept override {
         if (!tx_) return;
         try {
-            if (state_ == TxState::kOpen) tx_->exec("ROLLBACK");
+            tx_->abort();
         } catch (...) {
             healthy_ = false;
         }
-        EndUnit();
+        tx_.reset();
     }
 
     void LockForMigrations() override {
@@ -210,154 +221,20 @@ private:
         }
     }
 
-    enum class TxState { kNone, kPending, kOpen };
-
-    static std::unique_ptr<pqxx::connection> Connect(const std::string& conninfo) {
-        auto conn = std::make_unique<pqxx::connection>(conninfo);
-        pqxx::nontransaction setup(*conn);
-        setup.exec0("SET client_min_messages TO warning");
-        return conn;
-    }
-
-    // Sends `last` preceded by what waits for a round trip (a pending BEGIN,
-    // ExecLater's statements) as one message; the server runs them in order
-    // and stops at the first failure. The result is `last`'s.
-    pqxx::result SendWithWaiting(const std::string& last) {
-        std::string message;
-        if (state_ == TxState::kPending) message = begin_sql_ + "; ";
-        for (const std::string& statement : later_) message.append(statement).append("; ");
-        message += last;
-        pqxx::result r;
-        try {
-            r = tx_->exec(message);
-        } catch (const pqxx::broken_connection&) {
-            throw;  // nothing is known to have run: FirstContact may send it again
-        } catch (...) {
-            // The transaction is open (and failed): Rollback must end it.
-            later_.clear();
-            state_ = TxState::kOpen;
-            throw;
-        }
-        later_.clear();
-        state_ = TxState::kOpen;
-        return r;
-    }
-
-    // Runs `f`, the unit's first contact with the server when nothing of the
-    // unit has been sent yet. A connection the server dropped while idle (a
-    // restart, an idle timeout) fails there, before anything of the unit ran
-    // (or with all of it rolled back by the server): it is replaced once and
-    // `f` runs again, as a failed BEGIN used to send the unit to a fresh
-    // connection.
-    template <typename F>
-    auto FirstContact(F&& f) -> decltype(f()) {
-        if (state_ != TxState::kPending) return f();
-        try {
-            return f();
-        } catch (const pqxx::broken_connection&) {
-            if (state_ != TxState::kPending) throw;
-        }
-        Reconnect();
-        return f();
-    }
-
-    // A new connection in place of a lost one, with the same statements
-    // prepared under the same names (waiting statements refer to them).
-    void Reconnect() {
-        tx_.reset();
-        conn_ = Connect(conninfo_);
-        for (const auto& [sql, name] : prepared_) Prepare(sql, name);
-        tx_ = std::make_unique<pqxx::nontransaction>(*conn_);
-    }
-
-    void EndUnit() noexcept {
-        tx_.reset();
-        later_.clear();
-        state_ = TxState::kNone;
-    }
-
-    static SqlResult ToSqlResult(const pqxx::result& r) {
-        SqlResult result;
-        result.affected = static_cast<std::int64_t>(r.affected_rows());
-        result.rows.reserve(r.size());
-        // Integer columns (by type oid) are read as int64, the rest as text.
-        std::vector<bool> integer(static_cast<std::size_t>(r.columns()));
-        for (pqxx::row::size_type c = 0; c < r.columns(); ++c) {
-            const pqxx::oid type = r.column_type(c);
-            integer[c] = type == kInt8Oid || type == kInt4Oid || type == kInt2Oid;
-        }
-        for (const auto& row : r) {
-            std::vector<SqlValue> fields;
-            fields.reserve(row.size());
-            for (pqxx::row::size_type c = 0; c < row.size(); ++c) {
-                const pqxx::field f = row[c];
-                if (f.is_null()) {
-                    fields.emplace_back(nullptr);
-                } else if (integer[c]) {
-                    fields.emplace_back(f.as<std::int64_t>());
-                } else {
-                    fields.emplace_back(std::string(f.c_str(), f.size()));
-                }
-            }
-            result.rows.emplace_back(std::move(fields));
-        }
-        return result;
-    }
-
-    // The text that runs `sql` inside a multi-statement message: itself if it
-    // has no parameters (SAVEPOINT and the like, which EXECUTE cannot run),
-    // else an EXECUTE of it prepared.
-    std::string Statement(std::string_view sql, const SqlParams& params) {
-        if (params.empty()) return std::string(sql);
-        return ExecuteSql(Prepared(sql), params);
-    }
-
-    // EXECUTE of a prepared statement with its parameters as quoted literals:
-    // each takes the type of its parameter, as a bound value would.
-    std::string ExecuteSql(const std::string& name, const SqlParams& params) {
-        std::string sql = "EXECUTE " + name;
-        for (std::size_t i = 0; i < params.size(); ++i) {
-            sql += i == 0 ? "(" : ", ";
-            if (const auto* n = std::get_if<std::int64_t>(&params[i])) {
-                sql.append("'").append(std::to_string(*n)).append("'");
-            } else if (const auto* text = std::get_if<std::string>(&params[i])) {
-                sql += conn_->quote(*text);
-            } else {
-                sql += "NULL";
-            }
-        }
-        if (!params.empty()) sql += ")";
-        return sql;
-    }
-
-    // Statements are prepared once per connection, named by their order, and
-    // on the server at once (EXECUTE finds them only there).
+    // Statements are prepared once per connection, named by their order.
     const std::string& Prepared(std::string_view sql) {
         auto it = prepared_.find(std::string(sql));
         if (it == prepared_.end()) {
-            // A fresh name each time: one whose preparing failed stays taken.
-            std::string name = "s" + std::to_string(next_name_++);
-            Prepare(std::string(sql), name);
+            std::string name = "s" + std::to_string(prepared_.size());
+            conn_->prepare(name, std::string(sql));
             it = prepared_.emplace(std::string(sql), std::move(name)).first;
         }
         return it->second;
     }
 
-    void Prepare(const std::string& sql, const std::string& name) {
-        conn_->prepare(name, sql);
-        conn_->prepare_now(name);
-    }
-
-    const std::string conninfo_;
     std::unique_ptr<pqxx::connection> conn_;
-    // The open unit's statements run in a nontransaction: this class sends
-    // BEGIN (with the first statement), COMMIT and ROLLBACK itself.
-    std::unique_ptr<pqxx::nontransaction> tx_;
-    TxState state_ = TxState::kNone;
-    std::string begin_sql_;
-    std::vector<std::string> later_;                         // ExecLater's statements, not yet sent
-    std::unordered_map<std::string, std::string> prepared_;  // SQL text -> name
-    std::size_t next_name_ = 0;
+    std::unique_ptr<pqxx::dbtransaction> tx_;
+    std::unordered_map<std::string, std::string> prepared_;
     bool healthy_ = true;
 };
 

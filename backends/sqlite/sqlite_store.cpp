@@ -90,9 +90,6 @@ public:
         });
     }
 
-    // In process, a statement costs no round trip: nothing to gain by waiting.
-    void ExecLater(std::string_view sql, const SqlParams& params) override { Exec(sql, params); }
-
     SqlResult Exec(std::string_view sql, const SqlParams& params) override {
         return Guard([&] {
             SQLite::Statement& stmt = Prepared(sql);

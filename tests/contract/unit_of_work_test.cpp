@@ -1,9 +1,7 @@
-// Writes a unit does not read back (history, outbox rows, savepoints) may
-// wait for the unit's next round trip (SqlConnection::ExecLater): on
-// PostgreSQL they travel with the next statement or the COMMIT. These tests
-// pin what must not change with that: a unit sees its own writes, commits or
-// loses them all together, and a dropped connection is still replaced before
-// anything of a unit ran.
+// What a unit of work promises whatever its driver batches or defers: it
+// sees its own writes, commits or loses them all together, a booking's
+// savepoints undo a lost try and nothing else, and a connection the server
+// dropped while idle is replaced before anything of the next unit ran.
 
 #include "fixture.hpp"
 
@@ -17,8 +15,8 @@ using core::UnitOfWork;
 
 const SessionKey kCustomer{"telegram", "u1"};
 
-TEST_CASE_METHOD(StoreFixture, "a unit reads the writes it did not wait for, and commits them",
-                 "[round_trips]") {
+TEST_CASE_METHOD(StoreFixture, "a unit reads its own writes, and commits them",
+                 "[unit_of_work]") {
     std::int64_t pending_inside = -1;
     std::size_t history_inside = 0;
     store->Write([&](UnitOfWork& u) {
@@ -44,8 +42,8 @@ TEST_CASE_METHOD(StoreFixture, "a unit reads the writes it did not wait for, and
     CHECK(pending[1].body == "second");
 }
 
-TEST_CASE_METHOD(StoreFixture, "a unit that fails loses the writes it did not wait for",
-                 "[round_trips]") {
+TEST_CASE_METHOD(StoreFixture, "a unit that fails loses all its writes",
+                 "[unit_of_work]") {
     CHECK_THROWS_AS(store->Write([&](UnitOfWork& u) {
         u.Enqueue("telegram", "c1", "lost", kT0);
         u.AppendMessage(kCustomer, Direction::kOut, "lost", kT0);
@@ -62,8 +60,8 @@ TEST_CASE_METHOD(StoreFixture, "a unit that fails loses the writes it did not wa
 }
 
 TEST_CASE_METHOD(StoreFixture,
-                 "a booking's savepoints wait for its cells and still undo a lost try",
-                 "[round_trips][bookings]") {
+                 "a booking's savepoints undo a lost try and nothing else",
+                 "[unit_of_work][bookings]") {
     const core::TimePoint start = kT0 + 24h;
     const std::vector<core::TimePoint> cells{start, start + 30min};
     core::Booking b;
@@ -90,13 +88,11 @@ TEST_CASE_METHOD(StoreFixture,
 }
 
 TEST_CASE("a connection severed while idle is replaced when the unit only writes",
-          "[round_trips][pgserver]") {
+          "[unit_of_work][pgserver]") {
     StoreFixture f;
-    // The statement is prepared on the connection before it is severed, so
-    // the first the unit sends is its COMMIT.
+    // The statement is prepared on the connection before it is severed.
     f.store->Write([](UnitOfWork& u) { u.Enqueue("telegram", "c0", "before", kT0); });
     f.db->TerminateConnections();
-    // Nothing of this unit reaches the server before its COMMIT.
     f.store->Write([](UnitOfWork& u) { u.Enqueue("telegram", "c1", "after", kT0); });
     const auto pending =
         f.store->Read([](UnitOfWork& u) { return u.ListOutbox(OutboxStatus::kPending, 10); });
