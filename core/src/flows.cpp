@@ -30,7 +30,6 @@ std::pair<std::string, std::string> SplitAction(const std::string& action) {
     return {action.substr(0, colon), action.substr(colon + 1)};
 }
 
-// "/book" rather than "book".
 void ToMenu(Session& s) {
     s.ClearStepHistory();
     s.context = {{"step", "menu"}};
