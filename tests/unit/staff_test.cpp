@@ -110,7 +110,7 @@ TEST_CASE("a hand-off goes round: forwarded, answered, closed with Done", "[staf
     CHECK(Sent(bot, "chat-boss").back().text == "That hand-off is already closed.");
 }
 
-TEST_CASE("during a hand-off words go to the person, also after a time-out; /book still books",
+TEST_CASE("during a hand-off words go to the person, also after a time-out, /book still books",
           "[staff]") {
     Bot bot(ShopWithStaff());
     ChatUser alice(bot, "alice");
@@ -214,7 +214,7 @@ private:
     std::atomic<int> lists_{0};
 };
 
-TEST_CASE("customers' updates do not read the enrolled staff chats each time; /link counts at once",
+TEST_CASE("customers' updates do not read the enrolled staff chats each time, /link counts at once",
           "[staff]") {
     auto db = TestDatabase::Create("sqlite");
     auto real = backends::OpenStore(db->Url());

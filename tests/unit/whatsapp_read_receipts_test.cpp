@@ -77,7 +77,7 @@ TEST_CASE("read receipts never wait for the Graph API, and drop the oldest when 
           std::vector<std::string>{"wamid.3", "wamid.4", "wamid.5"});
 }
 
-TEST_CASE("a read receipt that fails is dropped; the next ones still go") {
+TEST_CASE("a read receipt that fails is dropped, the next ones still go") {
     GatedGraph graph;
     graph.Open();
     const GraphApi api(graph.Transport(), Settings());
