@@ -15,8 +15,7 @@ using core::UnitOfWork;
 
 const SessionKey kCustomer{"telegram", "u1"};
 
-TEST_CASE_METHOD(StoreFixture, "a unit reads its own writes, and commits them",
-                 "[unit_of_work]") {
+TEST_CASE_METHOD(StoreFixture, "a unit reads its own writes, and commits them", "[unit_of_work]") {
     std::int64_t pending_inside = -1;
     std::size_t history_inside = 0;
     store->Write([&](UnitOfWork& u) {
@@ -42,8 +41,7 @@ TEST_CASE_METHOD(StoreFixture, "a unit reads its own writes, and commits them",
     CHECK(pending[1].body == "second");
 }
 
-TEST_CASE_METHOD(StoreFixture, "a unit that fails loses all its writes",
-                 "[unit_of_work]") {
+TEST_CASE_METHOD(StoreFixture, "a unit that fails loses all its writes", "[unit_of_work]") {
     CHECK_THROWS_AS(store->Write([&](UnitOfWork& u) {
         u.Enqueue("telegram", "c1", "lost", kT0);
         u.AppendMessage(kCustomer, Direction::kOut, "lost", kT0);
@@ -59,8 +57,7 @@ TEST_CASE_METHOD(StoreFixture, "a unit that fails loses all its writes",
     CHECK(store->Read([](UnitOfWork& u) { return u.RecentMessages(kCustomer, 10).size(); }) == 0);
 }
 
-TEST_CASE_METHOD(StoreFixture,
-                 "a booking's savepoints undo a lost try and nothing else",
+TEST_CASE_METHOD(StoreFixture, "a booking's savepoints undo a lost try and nothing else",
                  "[unit_of_work][bookings]") {
     const core::TimePoint start = kT0 + 24h;
     const std::vector<core::TimePoint> cells{start, start + 30min};
