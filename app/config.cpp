@@ -19,45 +19,10 @@
 
 #include "bookbot/core/clock.hpp"
 #include "bookbot/core/schedule.hpp"
+#include "config_reader.hpp"
 
 namespace bookbot::app {
-namespace {
-
-using std::chrono::minutes;
-using Keys = std::span<const std::string_view>;
-
-constexpr std::array<std::string_view, 6> kRootKeys = {"business", "hours",     "services",
-                                                       "texts",    "reminders", "staff"};
-constexpr std::array<std::string_view, 3> kReminderKeys = {"lead_hours", "whatsapp_template",
-                                                           "whatsapp_template_language"};
-constexpr std::array<std::string_view, 3> kStaffKeys = {"telegram_chat_ids", "whatsapp_numbers",
-                                                        "agenda_time"};
-constexpr std::string_view kChatIdsAllowed =
-    "a list of Telegram chat ids, e.g. [123456789] (integers or digit strings)";
-constexpr std::array<std::string_view, 9> kBusinessKeys = {"name",
-                                                           "time_zone",
-                                                           "slot_step_minutes",
-                                                           "horizon_days",
-                                                           "minimum_notice_minutes",
-                                                           "resources",
-                                                           "change_cutoff_minutes",
-                                                           "session_ttl_minutes",
-                                                           "closed_dates"};
-constexpr std::array<std::string_view, 7> kDayKeys = {"mon", "tue", "wed", "thu",
-                                                      "fri", "sat", "sun"};
-constexpr std::array<std::string_view, 4> kServiceKeys = {"id", "name", "duration_minutes",
-                                                          "price"};
-
-constexpr std::string_view kZoneAllowed = "an IANA time zone name such as \"Europe/Berlin\"";
-constexpr std::string_view kTextAllowed = "a non-blank string";
-constexpr std::string_view kRangesAllowed =
-    "a list of \"HH:MM-HH:MM\" strings, e.g. [\"09:00-12:00\", \"13:00-18:00\"]; [] = closed";
-constexpr std::string_view kRangeAllowed =
-    "\"HH:MM-HH:MM\" with times 00:00..24:00 and open before close, e.g. \"09:00-12:30\"";
-constexpr std::string_view kDateAllowed = "a calendar date \"YYYY-MM-DD\", e.g. \"2026-12-25\"";
-constexpr std::string_view kIdAllowed = "1..32 characters from a-z, 0-9, '_' and '-'";
-constexpr std::string_view kServicesAllowed =
-    "one or more [[services]] tables, each with id, name and duration_minutes";
+namespace config_detail {
 
 std::string Join(Keys keys) {
     std::string joined;
@@ -97,6 +62,39 @@ std::string Describe(const toml::node& node) {
     }
     return out.str();
 }
+
+}  // namespace config_detail
+
+namespace {
+
+using std::chrono::minutes;
+using namespace config_detail;
+
+constexpr std::array<std::string_view, 6> kRootKeys = {"business", "hours",     "services",
+                                                       "texts",    "reminders", "staff"};
+constexpr std::array<std::string_view, 9> kBusinessKeys = {"name",
+                                                           "time_zone",
+                                                           "slot_step_minutes",
+                                                           "horizon_days",
+                                                           "minimum_notice_minutes",
+                                                           "resources",
+                                                           "change_cutoff_minutes",
+                                                           "session_ttl_minutes",
+                                                           "closed_dates"};
+constexpr std::array<std::string_view, 7> kDayKeys = {"mon", "tue", "wed", "thu",
+                                                      "fri", "sat", "sun"};
+constexpr std::array<std::string_view, 4> kServiceKeys = {"id", "name", "duration_minutes",
+                                                          "price"};
+
+constexpr std::string_view kZoneAllowed = "an IANA time zone name such as \"Europe/Berlin\"";
+constexpr std::string_view kRangesAllowed =
+    "a list of \"HH:MM-HH:MM\" strings, e.g. [\"09:00-12:00\", \"13:00-18:00\"]; [] = closed";
+constexpr std::string_view kRangeAllowed =
+    "\"HH:MM-HH:MM\" with times 00:00..24:00 and open before close, e.g. \"09:00-12:30\"";
+constexpr std::string_view kDateAllowed = "a calendar date \"YYYY-MM-DD\", e.g. \"2026-12-25\"";
+constexpr std::string_view kIdAllowed = "1..32 characters from a-z, 0-9, '_' and '-'";
+constexpr std::string_view kServicesAllowed =
+    "one or more [[services]] tables, each with id, name and duration_minutes";
 
 bool IsKnownZone(const std::string& zone) {
     try {
@@ -139,75 +137,6 @@ std::string RangeText(const core::OpeningRange& range) {
     return "\"" + core::FormatMinuteOfDay(range.open_minute) + "-" +
            core::FormatMinuteOfDay(range.close_minute) + "\"";
 }
-
-// Turns problems into ConfigErrors that name the source, line and key.
-class Reporter {
-public:
-    explicit Reporter(std::string source) : source_(std::move(source)) {}
-
-    // Throws "source[:line]: key: problem[; allowed: allowed]"; the line is
-    // omitted when `where` has none (e.g. a key that is missing entirely).
-    [[noreturn]] void Fail(const toml::source_region& where, std::string_view key,
-                           std::string_view problem, std::string_view allowed = {}) const {
-        std::string message = source_;
-        if (where.begin.line > 0) message += ":" + std::to_string(where.begin.line);
-        message += ": " + std::string(key) + ": " + std::string(problem);
-        if (!allowed.empty()) message += "; allowed: " + std::string(allowed);
-        throw ConfigError(message);
-    }
-
-    [[noreturn]] void WrongType(const toml::node& node, std::string_view key,
-                                std::string_view allowed) const {
-        Fail(node.source(), key, "got " + Describe(node), allowed);
-    }
-
-    // Rejects keys of `table` (at `path`) that are not in `allowed`.
-    void CheckKeys(const toml::table& table, std::string_view path, Keys allowed) const {
-        for (const auto& [key, node] : table) {
-            if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
-                Fail(key.source(), Child(path, key.str()), "unknown key", Join(allowed));
-            }
-        }
-    }
-
-    // The value of type T at `key`, nullptr if absent; throws if of another type.
-    template <typename T>
-    auto Get(const toml::table& table, std::string_view path, std::string_view key,
-             std::string_view allowed) const {
-        const toml::node* node = table.get(key);
-        decltype(node->as<T>()) value = nullptr;
-        if (node == nullptr) return value;
-        value = node->as<T>();
-        if (value == nullptr) WrongType(*node, Child(path, key), allowed);
-        return value;
-    }
-
-    std::optional<int> GetInt(const toml::table& table, std::string_view path, std::string_view key,
-                              int min, int max) const {
-        const std::string allowed =
-            "an integer " + std::to_string(min) + ".." + std::to_string(max);
-        const auto* value = Get<std::int64_t>(table, path, key, allowed);
-        if (value == nullptr) return std::nullopt;
-        if (value->get() < min || value->get() > max) {
-            Fail(value->source(), Child(path, key), "got " + std::to_string(value->get()), allowed);
-        }
-        return static_cast<int>(value->get());
-    }
-
-    // A string that, when `non_blank`, must hold more than white space.
-    std::optional<std::string> GetString(const toml::table& table, std::string_view path,
-                                         std::string_view key, bool non_blank) const {
-        const auto* value = Get<std::string>(table, path, key, kTextAllowed);
-        if (value == nullptr) return std::nullopt;
-        if (non_blank && IsBlank(value->get())) {
-            Fail(value->source(), Child(path, key), "is blank", kTextAllowed);
-        }
-        return value->get();
-    }
-
-private:
-    std::string source_;
-};
 
 core::LocalDate ReadDate(const Reporter& reporter, const toml::node& node, std::string_view key) {
     if (const auto* date = node.as_date()) {
@@ -355,77 +284,6 @@ void ReadTexts(const Reporter& reporter, const toml::table& table, core::Texts& 
     for (const auto& entry : table) {
         const std::string_view key = entry.first.str();
         texts[std::string(key)] = *reporter.GetString(table, "texts", key, true);
-    }
-}
-
-// [reminders]: lead_hours (distinct whole hours, 1..kMaxReminderLeadHours;
-// [] = no reminders) and WhatsApp's approved template.
-void ReadReminders(const Reporter& reporter, const toml::table& table, core::Business& business) {
-    constexpr std::string_view kPath = "reminders";
-    reporter.CheckKeys(table, kPath, kReminderKeys);
-    const std::string allowed = "a list of distinct whole hours 1.." +
-                                std::to_string(kMaxReminderLeadHours) + ", e.g. [24, 2]; [] = off";
-    if (const auto* leads = reporter.Get<toml::array>(table, kPath, "lead_hours", allowed)) {
-        business.reminder_leads.clear();
-        for (std::size_t i = 0; i < leads->size(); ++i) {
-            const toml::node& node = *leads->get(i);
-            const auto* hours = node.as_integer();
-            const std::string key = Indexed(Child(kPath, "lead_hours"), i);
-            if (hours == nullptr) reporter.WrongType(node, key, allowed);
-            if (hours->get() < 1 || hours->get() > kMaxReminderLeadHours) {
-                reporter.Fail(node.source(), key, "got " + std::to_string(hours->get()), allowed);
-            }
-            const std::chrono::hours lead{hours->get()};
-            if (std::find(business.reminder_leads.begin(), business.reminder_leads.end(), lead) !=
-                business.reminder_leads.end()) {
-                reporter.Fail(node.source(), key, "listed twice", allowed);
-            }
-            business.reminder_leads.push_back(lead);
-        }
-    }
-    if (auto name = reporter.GetString(table, kPath, "whatsapp_template", true)) {
-        core::MessageTemplate& whatsapp = business.reminder_templates["whatsapp"];
-        whatsapp.name = std::move(*name);
-        if (auto language = reporter.GetString(table, kPath, "whatsapp_template_language", true)) {
-            whatsapp.language = std::move(*language);
-        }
-    }
-}
-
-// A Telegram chat id: an optional '-' then 1..20 digits.
-bool IsChatId(std::string_view id) {
-    if (id.starts_with('-')) id.remove_prefix(1);
-    return !id.empty() && id.size() <= 20 &&
-           std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// [staff]: who acts for the business, and when the daily agenda goes out.
-void ReadStaff(const Reporter& reporter, const toml::table& table, core::StaffSettings& staff) {
-    reporter.CheckKeys(table, "staff", kStaffKeys);
-    const auto read_list = [&](std::string_view key, std::string_view allowed, auto valid) {
-        std::vector<std::string> ids;
-        const auto* list = reporter.Get<toml::array>(table, "staff", key, allowed);
-        for (std::size_t i = 0; list != nullptr && i < list->size(); ++i) {
-            const toml::node& node = *list->get(i);
-            std::string id;
-            if (const auto* n = node.as<std::int64_t>()) id = std::to_string(n->get());
-            if (const auto* t = node.as<std::string>()) id = std::string(Trim(t->get()));
-            if (!valid(id)) reporter.WrongType(node, Indexed(Child("staff", key), i), allowed);
-            ids.push_back(id);
-        }
-        if (!ids.empty())
-            staff.chats[std::string(key == "telegram_chat_ids" ? "telegram" : "whatsapp")] = ids;
-    };
-    read_list("telegram_chat_ids", kChatIdsAllowed, IsChatId);
-    read_list("whatsapp_numbers",
-              "a list of phone numbers as digit strings, e.g. [\"4915112345678\"]",
-              [](std::string_view n) { return n.size() >= 6 && IsChatId(n) && n[0] != '-'; });
-    if (const auto time = reporter.GetString(table, "staff", "agenda_time", true)) {
-        staff.agenda_minute = core::ParseMinuteOfDay(Trim(*time));
-        if (!staff.agenda_minute || *staff.agenda_minute >= 24 * 60) {
-            reporter.Fail(table.get("agenda_time")->source(), "staff.agenda_time",
-                          "got \"" + *time + "\"", "a local time \"HH:MM\", e.g. \"08:00\"");
-        }
     }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 
 #include "bookbot/core/log.hpp"
 #include "bookbot/core/reminders.hpp"
@@ -92,10 +93,17 @@ void AgendaLoop(core::Store& store, const core::Business& business, const core::
                 std::chrono::seconds every, const std::stop_token& stop) {
     std::mutex mutex;
     std::condition_variable_any stopped;
+    std::optional<core::AgendaOutcome> last;
     while (!stop.stop_requested()) {
         try {
-            if (core::SendDailyAgendaIfDue(store, business, clock.Now())) {
-                core::log::Info("staff.agenda_sent", {});
+            // The first round and each change (not due → sent → already
+            // sent → not due after midnight): a few lines a day, enough to
+            // see which instance sent it and that the others found it sent.
+            const core::AgendaOutcome outcome =
+                core::SendDailyAgendaIfDue(store, business, clock.Now());
+            if (outcome != last) {
+                core::log::Info("staff.agenda", {{"outcome", core::ToString(outcome)}});
+                last = outcome;
             }
         } catch (const core::StorageError& e) {
             core::log::Warn("staff.agenda_store_error", {{"error", e.what()}});

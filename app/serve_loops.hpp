@@ -34,8 +34,9 @@ void SweepLoop(core::Store& store, const core::Clock& clock, core::Metrics& metr
 void ReminderLoop(core::Store& store, const core::Business& business, const core::Clock& clock,
                   core::Metrics& metrics, core::Millis at_most, const std::stop_token& stop);
 // Every `every` (and at start): sends today's staff agenda if it is due and no
-// instance sent it yet (core::SendDailyAgendaIfDue). Store errors are logged
-// and tried again on the next round.
+// instance sent it yet (core::SendDailyAgendaIfDue). Logs the outcome
+// (staff.agenda outcome=…) of the first round and of each change. Store
+// errors are logged and tried again on the next round.
 void AgendaLoop(core::Store& store, const core::Business& business, const core::Clock& clock,
                 std::chrono::seconds every, const std::stop_token& stop);
 

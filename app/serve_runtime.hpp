@@ -20,8 +20,11 @@ struct ServeOptions {
     int handler_threads = 4;
     int drain_seconds = 10;
     int sweep_seconds = 60;
-    int dispatcher_threads = 2;  // per platform that is on
-    int reminder_seconds = 5;    // the reminder loop looks at least this often
+    // Per platform that is on. One dispatcher already sends 8 messages at once
+    // (DispatcherOptions::parallel_sends) and claims 16 per unit; a second one
+    // on a 2-core machine only splits the same rows into smaller claims.
+    int dispatcher_threads = 1;
+    int reminder_seconds = 5;  // the reminder loop looks at least this often
     // WhatsApp's approved reminder template; overrides [reminders] whatsapp_template.
     std::string whatsapp_reminder_template;
     // Hidden, for end-to-end tests: a file holding a clock offset in ms.

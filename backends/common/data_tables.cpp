@@ -56,6 +56,11 @@ std::vector<TableSpec> Build() {
           NullableText("platform_message_id"), NullableText("delivery_status"),
           NullableText("delivery_error"), NullableInt("delivery_updated_at")},
          1},
+        // migrations/0006_held_delivery_reports.sql
+        {"held_delivery_reports",
+         {Text("platform"), Text("platform_message_id"), Text("status"), NullableText("error"),
+          Int("reported_at"), Int("received_at")},
+         3},
         {"transport_state", {Text("name"), Text("value"), Int("updated_at")}, 1},
         // migrations/0004_staff_chats.sql
         {"staff_chats", {Text("platform"), Text("chat_id"), Int("enrolled_at")}, 2},

@@ -2,9 +2,13 @@
 // Every statement here runs unchanged on SQLite and PostgreSQL; the only
 // dialect difference is SqlConnection::SkipLockedSuffix().
 
+#include <algorithm>
+#include <map>
 #include <string>
 
+#include "bookings_sql.hpp"
 #include "data_tables.hpp"
+#include "held_deliveries_sql.hpp"
 #include "outbox_sql.hpp"
 #include "reminders_sql.hpp"
 #include "sql_store.hpp"
@@ -58,23 +62,6 @@ constexpr const char* kFlagColumns =
 HumanFlag FlagFromRow(const SqlRow& r) {
     return {r.Int(0),  {r.Text(1), r.Text(2)}, r.Text(3),
             r.Text(4), FromMs(r.Int(5)),       OptionalTime(r, 6)};
-}
-
-constexpr const char* kBookingColumns =
-    "id, platform, user_id, chat_id, service_id, resource, starts_at, ends_at, status, "
-    "created_at, updated_at";
-
-Booking BookingFromRow(const SqlRow& r) {
-    return {r.Int(0),
-            {r.Text(1), r.Text(2)},
-            r.Text(3),
-            r.Text(4),
-            static_cast<int>(r.Int(5)),
-            FromMs(r.Int(6)),
-            FromMs(r.Int(7)),
-            core::ParseBookingStatus(r.Text(8)),
-            FromMs(r.Int(9)),
-            FromMs(r.Int(10))};
 }
 
 template <typename T, typename F>
@@ -268,93 +255,35 @@ public:
                                                                 const std::vector<int>& resources,
                                                                 const std::vector<TimePoint>& cells,
                                                                 TimePoint now) override {
-        if (cells.empty() || b.ends_at <= b.starts_at) {
-            throw StorageError(StorageError::Kind::kInvalid,
-                               "a booking needs an end after its start and at least one cell");
-        }
-        for (const int resource : resources) {
-            // A savepoint per try: a lost cell undoes this try alone (the
-            // booking row and any cells already taken), and the unit goes on.
-            // (A throw leaves the savepoint open: the store rolls the whole unit back.)
-            conn_.Exec("SAVEPOINT place_booking");
-            const std::int64_t id = NewId(now);
-            if (TryPlace(b, resource, cells, id, now)) {
-                conn_.Exec("RELEASE SAVEPOINT place_booking");
-                return core::PlacedBooking{id, resource};
-            }
-            conn_.Exec("ROLLBACK TO SAVEPOINT place_booking");
-            conn_.Exec("RELEASE SAVEPOINT place_booking");
-        }
-        return std::nullopt;
+        return PlaceBooking(
+            conn_, b, resources, cells, [&] { return NewId(now); }, now);
     }
 
     bool CancelBooking(std::int64_t booking_id, TimePoint now) override {
-        const SqlResult r = conn_.Exec(
-            "UPDATE bookings SET status = 'cancelled', updated_at = $2"
-            " WHERE id = $1 AND status = 'confirmed'",
-            {booking_id, ToEpochMillis(now)});
-        if (r.affected != 1) return false;
-        conn_.Exec("DELETE FROM booking_cells WHERE booking_id = $1", {booking_id});
+        if (!CancelBookingRow(conn_, booking_id, now)) return false;
         DeletePendingReminders(conn_, booking_id);
         return true;
     }
 
     std::optional<Booking> FindBooking(std::int64_t booking_id) override {
-        const SqlResult r =
-            conn_.Exec(std::string("SELECT ") + kBookingColumns + " FROM bookings WHERE id = $1",
-                       {booking_id});
-        if (r.rows.empty()) return std::nullopt;
-        return BookingFromRow(r.rows.front());
+        return FindBookingRow(conn_, booking_id);
     }
 
     std::vector<Booking> UpcomingBookings(const SessionKey& customer, TimePoint now) override {
-        return MapRows<Booking>(
-            conn_.Exec(std::string("SELECT ") + kBookingColumns +
-                           " FROM bookings WHERE platform = $1 AND user_id = $2"
-                           " AND status = 'confirmed' AND ends_at > $3 ORDER BY starts_at, id",
-                       {customer.platform, customer.user_id, ToEpochMillis(now)}),
-            BookingFromRow);
+        return UpcomingBookingRows(conn_, customer, now);
     }
 
     std::vector<Booking> BookingsBetween(TimePoint from, TimePoint to) override {
-        return MapRows<Booking>(
-            conn_.Exec(std::string("SELECT ") + kBookingColumns +
-                           " FROM bookings WHERE status = 'confirmed'"
-                           " AND starts_at >= $1 AND starts_at < $2 ORDER BY starts_at, id",
-                       {ToEpochMillis(from), ToEpochMillis(to)}),
-            BookingFromRow);
+        return BookingRowsBetween(conn_, from, to);
     }
 
     std::vector<core::OccupiedCell> OccupiedCells(TimePoint from, TimePoint to) override {
-        return MapRows<core::OccupiedCell>(
-            conn_.Exec("SELECT resource, cell_start, booking_id FROM booking_cells"
-                       " WHERE cell_start >= $1 AND cell_start < $2 ORDER BY cell_start, resource",
-                       {ToEpochMillis(from), ToEpochMillis(to)}),
-            [](const SqlRow& row) {
-                return core::OccupiedCell{static_cast<int>(row.Int(0)), FromMs(row.Int(1)),
-                                          row.Int(2)};
-            });
+        return OccupiedCellRows(conn_, from, to);
     }
 
     std::vector<std::int64_t> CountOccupiedCells(
         const std::vector<std::pair<TimePoint, TimePoint>>& ranges) override {
-        if (ranges.empty()) return {};
-        // One COUNT per range, tagged with its position: one round trip.
-        std::string sql;
-        SqlParams params;
-        params.reserve(ranges.size() * 2);
-        for (std::size_t i = 0; i < ranges.size(); ++i) {
-            sql += (i == 0 ? "" : " UNION ALL ") + std::string("SELECT ") + std::to_string(i) +
-                   ", COUNT(*) FROM booking_cells WHERE cell_start >= $" +
-                   std::to_string(2 * i + 1) + " AND cell_start < $" + std::to_string(2 * i + 2);
-            params.emplace_back(ToEpochMillis(ranges[i].first));
-            params.emplace_back(ToEpochMillis(ranges[i].second));
-        }
-        std::vector<std::int64_t> counts(ranges.size(), 0);
-        for (const SqlRow& row : conn_.Exec(sql, params).rows) {
-            counts.at(static_cast<std::size_t>(row.Int(0))) = row.Int(1);
-        }
-        return counts;
+        return CountOccupiedCellRows(conn_, ranges);
     }
 
     bool AddReminder(std::int64_t booking_id, Millis lead, TimePoint due_at,
@@ -422,12 +351,23 @@ public:
 
     std::int64_t SetPlatformMessageIds(
         const std::vector<std::pair<std::int64_t, std::string>>& ids) override {
-        return SetOutboxPlatformIds(conn_, ids);
+        const std::int64_t changed = SetOutboxPlatformIds(conn_, ids);
+        if (changed > 0) (void)ApplyHeldReportsFor(conn_, ids);
+        return changed;
     }
 
     core::DeliveryUpdate RecordDelivery(const std::string& platform,
                                         const core::DeliveryReport& report) override {
         return RecordOutboxDelivery(conn_, platform, report);
+    }
+
+    bool HoldDelivery(const std::string& platform, const core::DeliveryReport& report,
+                      TimePoint now, std::int64_t capacity) override {
+        return HoldDeliveryReport(conn_, platform, report, now, capacity);
+    }
+
+    core::HeldDeliveries ReconcileHeldDeliveries(TimePoint expired_before) override {
+        return ReconcileHeldReports(conn_, expired_before);
     }
 
     std::vector<OutboxMessage> ListFailedDeliveries(std::int64_t limit) override {
@@ -440,6 +380,29 @@ public:
         const SqlResult r = conn_.Exec("SELECT value FROM transport_state WHERE name = $1", {name});
         if (r.rows.empty()) return std::nullopt;
         return r.rows.front().Text(0);
+    }
+
+    std::map<std::string, std::string> GetTransportStates(
+        const std::vector<std::string>& names) override {
+        constexpr std::size_t kNamesPerStatement = 500;
+        std::map<std::string, std::string> values;
+        for (std::size_t start = 0; start < names.size(); start += kNamesPerStatement) {
+            const std::size_t end = std::min(names.size(), start + kNamesPerStatement);
+            SqlParams params(names.begin() + static_cast<std::ptrdiff_t>(start),
+                             names.begin() + static_cast<std::ptrdiff_t>(end));
+            std::string in;
+            for (std::size_t i = 1; i <= params.size(); ++i) {
+                in += (i == 1 ? "$" : ", $") + std::to_string(i);
+            }
+            for (const SqlRow& row :
+                 conn_
+                     .Exec("SELECT name, value FROM transport_state WHERE name IN (" + in + ")",
+                           params)
+                     .rows) {
+                values.emplace(row.Text(0), row.Text(1));
+            }
+        }
+        return values;
     }
 
     void PutTransportState(const std::string& name, const std::string& value,
@@ -477,30 +440,6 @@ public:
     }
 
 private:
-    // Inserts the booking row on `resource` and all its cells; false if a
-    // cell was occupied (some rows may then be written: the caller undoes
-    // them). DO NOTHING rather than an error, so no error aborts the unit.
-    bool TryPlace(const Booking& b, int resource, const std::vector<TimePoint>& cells,
-                  std::int64_t id, TimePoint now) {
-        conn_.Exec(
-            "INSERT INTO bookings (id, platform, user_id, chat_id, service_id, resource,"
-            " starts_at, ends_at, status, created_at, updated_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'confirmed', $9, $9)",
-            {id, b.customer.platform, b.customer.user_id, b.chat_id, b.service_id,
-             std::int64_t{resource}, ToEpochMillis(b.starts_at), ToEpochMillis(b.ends_at),
-             ToEpochMillis(now)});
-        // One statement for all cells: ($1, $3, $2), ($1, $4, $2), ...
-        std::string sql = "INSERT INTO booking_cells (resource, cell_start, booking_id) VALUES ";
-        SqlParams params = {std::int64_t{resource}, id};
-        params.reserve(cells.size() + 2);
-        for (std::size_t i = 0; i < cells.size(); ++i) {
-            sql += (i == 0 ? "($1, $" : ", ($1, $") + std::to_string(i + 3) + ", $2)";
-            params.emplace_back(ToEpochMillis(cells[i]));
-        }
-        sql += " ON CONFLICT (resource, cell_start) DO NOTHING";
-        return conn_.Exec(sql, params).affected == static_cast<std::int64_t>(cells.size());
-    }
-
     std::int64_t NewId(TimePoint now) { return ids_.Next(ToEpochMillis(now)); }
 
     SqlConnection& conn_;

@@ -58,6 +58,14 @@ std::optional<CustomerCommand> ParseCustomerCommand(std::string_view text) {
     return std::nullopt;
 }
 
+std::optional<CustomerCommand> HandOffCommand(std::string_view text) {
+    const std::optional<CustomerCommand> command = ParseCustomerCommand(text);
+    if (!command || *command == CustomerCommand::kHelp || !Trim(text).starts_with('/')) {
+        return std::nullopt;
+    }
+    return command;
+}
+
 std::vector<CommandEntry> CustomerCommandMenu(const Business& business) {
     std::vector<CommandEntry> menu;
     for (const Known& k : kKnown) {

@@ -3,40 +3,65 @@
 namespace bookbot::core {
 namespace {
 
-std::string_view OutcomeName(DeliveryUpdate update) {
-    switch (update) {
-        case DeliveryUpdate::kRecorded:
+// What became of one report in RecordDeliveries: RecordDelivery's answer,
+// or held / dropped for a report that named no known message.
+enum class Outcome { kRecorded, kStale, kHeld, kUnknown };
+
+std::string_view OutcomeName(Outcome outcome) {
+    switch (outcome) {
+        case Outcome::kRecorded:
             return "recorded";
-        case DeliveryUpdate::kStale:
+        case Outcome::kStale:
             return "stale";
-        case DeliveryUpdate::kUnknown:
+        case Outcome::kHeld:
+            return "held";
+        case Outcome::kUnknown:
             return "unknown";
     }
     return "?";
 }
 
+Outcome Apply(UnitOfWork& unit, const std::string& platform, const DeliveryReport& report,
+              TimePoint now) {
+    switch (unit.RecordDelivery(platform, report)) {
+        case DeliveryUpdate::kRecorded:
+            return Outcome::kRecorded;
+        case DeliveryUpdate::kStale:
+            return Outcome::kStale;
+        case DeliveryUpdate::kUnknown:
+            break;
+    }
+    return unit.HoldDelivery(platform, report, now, kHeldDeliveryCapacity) ? Outcome::kHeld
+                                                                           : Outcome::kUnknown;
+}
+
 }  // namespace
 
 DeliveryTally RecordDeliveries(Store& store, const std::string& platform,
-                               const std::vector<DeliveryReport>& reports, Metrics* metrics) {
+                               const std::vector<DeliveryReport>& reports, TimePoint now,
+                               Metrics* metrics) {
     if (reports.empty()) return {};
-    std::vector<DeliveryUpdate> updates;
+    std::vector<Outcome> outcomes;
+    DeliveryTally tally;
     RunWithRetry(store, [&](UnitOfWork& unit) {
-        updates.clear();  // a retry starts again from scratch
+        outcomes.clear();  // a retry starts again from scratch
+        tally.reconciled = unit.ReconcileHeldDeliveries(now - kHeldDeliveryMaxAge);
         for (const DeliveryReport& report : reports) {
-            updates.push_back(unit.RecordDelivery(platform, report));
+            outcomes.push_back(Apply(unit, platform, report, now));
         }
     });
-    DeliveryTally tally;
-    for (std::size_t i = 0; i < updates.size(); ++i) {
-        switch (updates[i]) {
-            case DeliveryUpdate::kRecorded:
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+        switch (outcomes[i]) {
+            case Outcome::kRecorded:
                 ++tally.recorded;
                 break;
-            case DeliveryUpdate::kStale:
+            case Outcome::kStale:
                 ++tally.stale;
                 break;
-            case DeliveryUpdate::kUnknown:
+            case Outcome::kHeld:
+                ++tally.held;
+                break;
+            case Outcome::kUnknown:
                 ++tally.unknown;
                 break;
         }
@@ -44,7 +69,7 @@ DeliveryTally RecordDeliveries(Store& store, const std::string& platform,
             metrics->Add("bookbot_delivery_reports_total",
                          {{"transport", platform},
                           {"status", std::string(ToString(reports[i].status))},
-                          {"outcome", std::string(OutcomeName(updates[i]))}});
+                          {"outcome", std::string(OutcomeName(outcomes[i]))}});
         }
     }
     return tally;

@@ -76,7 +76,7 @@ HandleResult Engine::Handle(const Inbound& in) {
                                    in.event == Inbound::Event::kBlocked, now);
                     return;
                 }
-                if (auto staff = RouteStaffTraffic(business_, unit, in, now)) {
+                if (auto staff = RouteStaffTraffic(business_, staff_, unit, in, now)) {
                     result.replies = std::move(*staff);
                     return;
                 }
@@ -124,6 +124,8 @@ HandleResult Engine::Handle(const Inbound& in) {
                 }
                 result.replies = std::move(replies);
             });
+            // After the commit, so no read of the staff chats can predate it.
+            if (IsStaffLink(in)) staff_.Invalidate();
             return result;
         } catch (const SlotTaken&) {
             // Rolled back; run the step again, telling the customer.

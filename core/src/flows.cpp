@@ -30,12 +30,6 @@ std::pair<std::string, std::string> SplitAction(const std::string& action) {
     return {action.substr(0, colon), action.substr(colon + 1)};
 }
 
-// "/book" rather than "book".
-bool Slashed(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    return first != std::string_view::npos && text[first] == '/';
-}
-
 void ToMenu(Session& s) {
     s.ClearStepHistory();
     s.context = {{"step", "menu"}};
@@ -58,14 +52,7 @@ public:
         if (in_.kind == Inbound::Kind::kButton && IsReminderAction(in_.action)) {
             return OnReminder();  // valid whatever the session: checked against the booking
         }
-        if (in_.expired) {
-            ToMenu(s_);
-            Notice(b_.Text("timed_out"));
-            if (in_.kind == Inbound::Kind::kText) {
-                if (const auto command = ParseCustomerCommand(in_.text)) return OnCommand(*command);
-            }
-            return Show();
-        }
+        if (in_.expired) return Expired();
         if (in_.slot_taken) {
             // The step before "confirm" is the time list.
             s_.PopStep();
@@ -87,10 +74,35 @@ public:
     }
 
 private:
+    // The session timed out: back to the menu, saying so.
+    std::vector<Reply> Expired() {
+        ToMenu(s_);
+        if (in_.kind != Inbound::Kind::kText) {
+            Notice(b_.Text("timed_out"));
+            return Show();
+        }
+        const std::optional<CustomerCommand> command = ParseCustomerCommand(in_.text);
+        // A person may still be answering: the words go on to them, as in OnText.
+        if (!HandOffCommand(in_.text) && ForwardedToPerson()) return {};
+        Notice(b_.Text("timed_out"));
+        if (command) return OnCommand(*command);
+        return Show();
+    }
+
     std::vector<Reply> Greet() {
         ToMenu(s_);
         Notice(b_.Text("greeting", {{"business", b_.name}}));
         return Show(false);
+    }
+
+    // While a hand-off is open, the customer's text goes to the staff chats
+    // and the bot keeps quiet (the engine keeps the session and the history,
+    // as for any step). False: no open hand-off.
+    bool ForwardedToPerson() {
+        const auto flag = unit_.OpenFlag(s_.key);
+        if (!flag) return false;
+        ForwardToStaff(b_, unit_, flag->id, in_.customer, in_.text, in_.now);
+        return true;
     }
 
     std::vector<Reply> OnText() {
@@ -98,11 +110,9 @@ private:
         // "/start", "/book", "/bookings", "/cancel" move the customer, as the
         // menu's buttons do, also while a person has the conversation; "/help"
         // and bare words ("book") are then text for that person.
-        if (command && Slashed(in_.text) && *command != CustomerCommand::kHelp) {
-            return OnCommand(*command);
-        }
+        if (const auto moving = HandOffCommand(in_.text)) return OnCommand(*moving);
         if (in_.first_contact && !command) return Greet();
-        if (unit_.OpenFlag(s_.key)) return {};  // a person answers; the bot keeps quiet
+        if (ForwardedToPerson()) return {};  // a person answers; the bot keeps quiet
         if (command) return OnCommand(*command);
         ToMenu(s_);
         Notice(b_.Text("not_understood"));

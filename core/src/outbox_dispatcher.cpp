@@ -133,9 +133,19 @@ OutboxDispatcher::Round OutboxDispatcher::RunOnce() {
         to_send = store_.Write([&](UnitOfWork& unit) {
             blocked = 0;
             std::vector<OutboxMessage> sendable;
-            for (OutboxMessage& m :
-                 unit.ClaimOutbox(options_.worker, options_.platform, now, options_.lease, room)) {
-                if (IsChatBlocked(unit, m.platform, m.chat_id)) {
+            std::vector<OutboxMessage> claimed =
+                unit.ClaimOutbox(options_.worker, options_.platform, now, options_.lease, room);
+            // One read for the whole batch, not one per message.
+            std::vector<std::string> keys;
+            keys.reserve(claimed.size());
+            for (const OutboxMessage& m : claimed)
+                keys.push_back(BlockedChatKey(m.platform, m.chat_id));
+            const std::map<std::string, std::string> states =
+                keys.empty() ? std::map<std::string, std::string>() : unit.GetTransportStates(keys);
+            for (std::size_t i = 0; i < claimed.size(); ++i) {
+                OutboxMessage& m = claimed[i];
+                const auto state = states.find(keys[i]);
+                if (state != states.end() && state->second == "1") {
                     unit.MarkDead(m.id, options_.worker, "the user blocked the bot");
                     ++blocked;
                 } else {

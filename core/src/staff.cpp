@@ -41,11 +41,6 @@ std::vector<std::vector<Button>> FlagButtons(const Business& b, std::int64_t fla
     return {{{b.Text("staff_reply"), kReplyAction + id}, {b.Text("staff_done"), kDoneAction + id}}};
 }
 
-bool IsStaffChat(const Business& b, UnitOfWork& unit, const Inbound& in) {
-    const auto chats = StaffChats(b, unit);
-    return std::find(chats.begin(), chats.end(), std::pair{in.platform, in.chat_id}) != chats.end();
-}
-
 // One staff member's message in a staff chat.
 class StaffDesk {
 public:
@@ -220,33 +215,6 @@ std::vector<Reply> Link(const Business& b, UnitOfWork& unit, const Inbound& in, 
     return {std::move(reply)};
 }
 
-// A customer writes while a person has their conversation: history and staff.
-std::optional<std::vector<Reply>> Forward(const Business& b, UnitOfWork& unit, const Inbound& in,
-                                          TimePoint now) {
-    const SessionKey key{in.platform, in.user_id};
-    const auto flag = unit.OpenFlag(key);
-    if (!flag) return std::nullopt;
-    // A person answers now, but the conversation goes on: each message keeps
-    // (or, once it timed out, starts) the customer's session, as the engine
-    // does for any step, so that "Done" finds the customer where they were.
-    Session session;
-    if (const SessionLookup lookup = unit.LoadSession(key, now); lookup.session) {
-        session = *lookup.session;
-    } else {
-        session.key = key;
-        session.context = {{"step", "menu"}};
-    }
-    session.chat_id = in.chat_id;
-    unit.SaveSession(session, now, b.session_ttl);
-    unit.AppendMessage(key, Direction::kIn, in.payload, now);
-    Reply forward;
-    forward.text = b.Text(
-        "staff_forward", {{"customer", CustomerLabel(key, in.display_name)}, {"text", in.payload}});
-    forward.keyboard = FlagButtons(b, flag->id);
-    if (NotifyStaff(b, unit, forward, now) == 0) return std::vector<Reply>{};
-    return std::vector<Reply>{forward};
-}
-
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> StaffChats(const Business& business,
@@ -288,13 +256,62 @@ void NotifyHandOff(const Business& business, UnitOfWork& unit, std::int64_t flag
     NotifyStaff(business, unit, reply, now);
 }
 
-std::optional<std::vector<Reply>> RouteStaffTraffic(const Business& business, UnitOfWork& unit,
+void ForwardToStaff(const Business& business, UnitOfWork& unit, std::int64_t flag_id,
+                    const std::string& customer, const std::string& text, TimePoint now) {
+    Reply forward;
+    forward.text = business.Text("staff_forward", {{"customer", customer}, {"text", text}});
+    forward.keyboard = FlagButtons(business, flag_id);
+    NotifyStaff(business, unit, forward, now);
+}
+
+bool IsStaffLink(const Inbound& in) {
+    return in.kind == Inbound::Kind::kText && in.payload.starts_with("/link ");
+}
+
+bool StaffDirectory::IsStaff(const Business& business, UnitOfWork& unit,
+                             const std::string& platform, const std::string& chat_id,
+                             TimePoint now) {
+    if (const auto listed = business.staff.chats.find(platform);
+        listed != business.staff.chats.end() &&
+        std::find(listed->second.begin(), listed->second.end(), chat_id) != listed->second.end()) {
+        return true;
+    }
+    std::uint64_t generation = 0;
+    {
+        const std::lock_guard lock(mutex_);
+        // A clock that went back also reloads.
+        if (loaded_at_ && now >= *loaded_at_ && now < *loaded_at_ + kRefresh) {
+            return enrolled_.contains({platform, chat_id});
+        }
+        generation = generation_;
+    }
+    // Read outside the lock: other updates keep using the cache meanwhile.
+    std::set<std::pair<std::string, std::string>> enrolled;
+    for (StaffChat& chat : unit.ListStaffChats()) {
+        enrolled.emplace(std::move(chat.platform), std::move(chat.chat_id));
+    }
+    const bool staff = enrolled.contains({platform, chat_id});
+    const std::lock_guard lock(mutex_);
+    // An Invalidate() since the read began: the read may predate that change.
+    if (generation == generation_) {
+        enrolled_ = std::move(enrolled);
+        loaded_at_ = now;
+    }
+    return staff;
+}
+
+void StaffDirectory::Invalidate() {
+    const std::lock_guard lock(mutex_);
+    ++generation_;
+    loaded_at_.reset();
+}
+
+std::optional<std::vector<Reply>> RouteStaffTraffic(const Business& business,
+                                                    StaffDirectory& directory, UnitOfWork& unit,
                                                     const Inbound& in, TimePoint now) {
-    const bool text = in.kind == Inbound::Kind::kText;
-    if (text && in.payload.starts_with("/link ")) return Link(business, unit, in, now);
-    if (IsStaffChat(business, unit, in)) return StaffDesk(business, unit, in, now).Run();
-    if (text && in.payload != "/start" && in.payload != "/menu") {
-        return Forward(business, unit, in, now);
+    if (IsStaffLink(in)) return Link(business, unit, in, now);
+    if (directory.IsStaff(business, unit, in.platform, in.chat_id, now)) {
+        return StaffDesk(business, unit, in, now).Run();
     }
     return std::nullopt;
 }
@@ -316,21 +333,38 @@ Reply AgendaReply(const Business& business, UnitOfWork& unit, LocalDate day, Tim
     return reply;
 }
 
-bool SendDailyAgendaIfDue(Store& store, const Business& business, TimePoint now) {
-    if (!business.staff.agenda_minute) return false;
+std::string_view ToString(AgendaOutcome outcome) {
+    switch (outcome) {
+        case AgendaOutcome::kNotDue:
+            return "not_due";
+        case AgendaOutcome::kNoStaff:
+            return "no_staff";
+        case AgendaOutcome::kAlreadySent:
+            return "already_sent";
+        case AgendaOutcome::kSent:
+            return "sent";
+    }
+    return "unknown";
+}
+
+AgendaOutcome SendDailyAgendaIfDue(Store& store, const Business& business, TimePoint now) {
+    if (!business.staff.agenda_minute) return AgendaOutcome::kNotDue;
     const std::string& zone = business.rules.time_zone;
     const LocalDate today = LocalDateAt(zone, now);
     const auto since_midnight = now - StartOfLocalDay(zone, today);
-    if (since_midnight < std::chrono::minutes(*business.staff.agenda_minute)) return false;
-    bool sent = false;
+    if (since_midnight < std::chrono::minutes(*business.staff.agenda_minute)) {
+        return AgendaOutcome::kNotDue;
+    }
+    AgendaOutcome outcome = AgendaOutcome::kNotDue;
     RunWithRetry(store, [&](UnitOfWork& unit) {
-        sent = false;
+        outcome = AgendaOutcome::kNoStaff;
         if (StaffChats(business, unit).empty()) return;
+        outcome = AgendaOutcome::kAlreadySent;
         if (!unit.RecordInbound("staff", "agenda:" + today.ToString(), now)) return;
         NotifyStaff(business, unit, AgendaReply(business, unit, today, now), now);
-        sent = true;
+        outcome = AgendaOutcome::kSent;
     });
-    return sent;
+    return outcome;
 }
 
 }  // namespace bookbot::core

@@ -12,9 +12,10 @@ void DeclareUpdateMetrics(Metrics& metrics) {
     metrics.DeclareCounter("bookbot_cas_retries_total",
                            "Units of work run again after a session version conflict.");
     metrics.DeclareCounter("bookbot_store_errors_total", "Store failures by kind.");
-    metrics.DeclareCounter("bookbot_delivery_reports_total",
-                           "Delivery reports (WhatsApp statuses) by transport, status and outcome"
-                           " (recorded, stale, unknown).");
+    metrics.DeclareCounter(
+        "bookbot_delivery_reports_total",
+        "Delivery reports (WhatsApp statuses) by transport, status and outcome"
+        " (recorded, stale, held: its message not known yet, unknown: no room to hold it).");
 }
 
 void CountUpdate(Metrics* metrics, std::string_view transport, std::string_view outcome,

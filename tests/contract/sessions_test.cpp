@@ -241,5 +241,23 @@ TEST_CASE_METHOD(StoreFixture, "transport state is a small durable map", "[trans
     store->Read([&](UnitOfWork& u) { CHECK(u.GetTransportState("telegram.offset") == "42"); });
 }
 
+TEST_CASE_METHOD(StoreFixture, "many transport states are read at once", "[transport]") {
+    std::vector<std::string> names;
+    store->Write([&](UnitOfWork& u) {
+        // More names than one statement takes, some stored, some repeated.
+        for (int i = 0; i < 1200; ++i) {
+            names.push_back("k" + std::to_string(i));
+            if (i % 3 == 0) u.PutTransportState(names.back(), std::to_string(i), kT0);
+        }
+    });
+    names.push_back("k3");
+    const auto values = store->Read([&](UnitOfWork& u) { return u.GetTransportStates(names); });
+    CHECK(values.size() == 400);
+    CHECK(values.at("k0") == "0");
+    CHECK(values.at("k1197") == "1197");
+    CHECK(values.count("k1") == 0);
+    CHECK(store->Read([](UnitOfWork& u) { return u.GetTransportStates({}); }).empty());
+}
+
 }  // namespace
 }  // namespace bookbot::testing

@@ -36,7 +36,7 @@ std::uint64_t EnvNumber(const char* name, std::uint64_t fallback) {
     return value && *value ? std::stoull(value) : fallback;
 }
 
-std::unique_ptr<Serve> StartServe(const TestDatabase& db, const FakeBotApi& api) {
+std::unique_ptr<Serve> StartServe(const TestDatabase& db, FakeBotApi& api) {
     // A short Bot API timeout: a killed server's claims run out after
     // 2 × 1 + 5 s, so the outbox drains quickly.
     return std::make_unique<Serve>(db.Url(), api, Serve::Mode::kWebhook,

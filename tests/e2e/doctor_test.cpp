@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "fake_bot_api.hpp"
+#include "fake_graph_api.hpp"
 #include "run_command.hpp"
 #include "test_database.hpp"
 
@@ -22,6 +23,10 @@ namespace {
 constexpr const char* kToken = "987654321:AAF-doctor-token_for-the-fake-api-0001";
 constexpr const char* kTokenSecretHalf = "AAF-doctor-token_for-the-fake-api-0001";
 constexpr const char* kWebhookSecret = "doctor-Webhook_secret-42";
+constexpr const char* kWaToken = "EAAGdoctor-whatsapp-token-for-the-fake-graph-api";
+constexpr const char* kWaNumberId = "106540352242922";
+constexpr const char* kWaAppSecret = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+constexpr const char* kWaVerifyToken = "doctor-verify-token";
 
 // Every check doctor runs, in its order.
 const std::vector<std::string> kChecks = {
@@ -191,6 +196,40 @@ TEST_CASE("doctor: webhook paths must not clash with each other or serve's own",
         const CommandResult r = doctor.Run();
         CHECK_THAT(Line(r.output, "webhook paths"),
                    Catch::StartsWith("OK   ") && Catch::Contains("telegram /telegram/webhook"));
+    }
+}
+
+TEST_CASE("doctor: WhatsApp's token is checked with a Graph call", "[doctor][whatsapp]") {
+    auto db = TestDatabase::Create();
+    FakeGraphApi graph(kWaToken, kWaNumberId);
+    Doctor doctor{Migrated(*db)};
+    doctor.env = std::string("WHATSAPP_ACCESS_TOKEN=") + kWaToken +
+                 " WHATSAPP_PHONE_NUMBER_ID=" + kWaNumberId +
+                 " WHATSAPP_APP_SECRET=" + kWaAppSecret +
+                 " WHATSAPP_VERIFY_TOKEN=" + kWaVerifyToken;
+    doctor.args = "--whatsapp-graph-api " + ShellQuote(graph.BaseUrl());
+    SECTION("accepted") {
+        const CommandResult r = doctor.Run();
+        INFO(r.output);
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(Line(r.output, "whatsapp settings"),
+                   Catch::StartsWith("OK   ") && Catch::Contains("/whatsapp/webhook"));
+        CHECK_THAT(Line(r.output, "whatsapp token"),
+                   Catch::StartsWith("OK   ") && Catch::Contains("+1 555-078-3881 (Fake Barber)"));
+        CHECK_THAT(Line(r.output, "webhook paths"), Catch::Contains("whatsapp /whatsapp/webhook"));
+        CHECK_THAT(r.output, !Catch::Contains(kWaToken) && !Catch::Contains(kWaAppSecret));
+    }
+    SECTION("rejected") {
+        graph.SetTokenRejected(true);
+        const CommandResult r = doctor.Run();
+        CheckFailed(r, "whatsapp token", "", "check WHATSAPP_ACCESS_TOKEN");
+        CHECK_THAT(r.output, !Catch::Contains(kWaToken));
+    }
+    SECTION("half configured") {
+        doctor.env = std::string("WHATSAPP_ACCESS_TOKEN=") + kWaToken +
+                     " WHATSAPP_PHONE_NUMBER_ID=" + kWaNumberId;
+        CheckFailed(doctor.Run(), "whatsapp settings", "no WhatsApp app secret",
+                    "set the WhatsApp settings README lists");
     }
 }
 

@@ -5,66 +5,28 @@
 
 #include <catch2/catch.hpp>
 #include <csignal>
-#include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "bookbot/backends/open_store.hpp"
 #include "bookbot/core/store.hpp"
+#include "serve_files.hpp"
 #include "telegram_harness.hpp"
 #include "test_database.hpp"
 
 namespace bookbot::testing {
 namespace {
 
-namespace fs = std::filesystem;
-
 // Open every day, 2 h notice, a reminder 1 h before: the first free time is
 // 2–2.25 h ahead, so its reminder is due 1–1.25 h from now.
-constexpr const char* kConfig = R"(
-[business]
-name = "Reminder Shop"
-time_zone = "Europe/Berlin"
-minimum_notice_minutes = 120
-change_cutoff_minutes = 0
-[hours]
-mon = ["00:00-24:00"]
-tue = ["00:00-24:00"]
-wed = ["00:00-24:00"]
-thu = ["00:00-24:00"]
-fri = ["00:00-24:00"]
-sat = ["00:00-24:00"]
-sun = ["00:00-24:00"]
-[[services]]
-id = "cut"
-name = "Haircut"
-duration_minutes = 30
-[reminders]
-lead_hours = [1]
-)";
-
-// A config file and a clock-offset file in a fresh directory.
-struct Files {
-    fs::path dir = fs::temp_directory_path() / ("bookbot-remind-" + std::to_string(::getpid()) +
-                                                "-" + std::to_string(User::NextUpdateId()));
-    Files() {
-        fs::create_directories(dir);
-        std::ofstream(dir / "bookbot.toml") << kConfig;
-        SetOffset(std::chrono::minutes(0));
-    }
-    ~Files() {
-        std::error_code ignored;
-        fs::remove_all(dir, ignored);
-    }
-    void SetOffset(std::chrono::minutes offset) const {
-        const fs::path tmp = dir / "clock.tmp";
-        std::ofstream(tmp) << std::chrono::milliseconds(offset).count();
-        fs::rename(tmp, dir / "clock");  // atomic: serve never reads half a number
-    }
+struct Files : ServeFiles {
+    Files()
+        : ServeFiles(AlwaysOpenConfig("Reminder Shop", "Europe/Berlin",
+                                      "minimum_notice_minutes = 120\nchange_cutoff_minutes = 0",
+                                      "[reminders]\nlead_hours = [1]\n")) {}
     std::vector<std::string> Args() const {
-        return {"--config",           (dir / "bookbot.toml").string(),
-                "--test-clock-file",  (dir / "clock").string(),
-                "--reminder-seconds", "1"};
+        auto args = ServeFiles::Args();
+        args.insert(args.end(), {"--reminder-seconds", "1"});
+        return args;
     }
 };
 

@@ -13,8 +13,9 @@ json From(std::int64_t id) { return {{"id", id}, {"is_bot", false}, {"first_name
 
 }  // namespace
 
-Serve::Serve(const std::string& db_url, const FakeBotApi& api, Mode mode,
-             std::vector<std::string> extra_args) {
+Serve::Serve(const std::string& db_url, FakeBotApi& api, Mode mode,
+             std::vector<std::string> extra_args)
+    : api_(api) {
     std::vector<std::string> argv = {
         BOOKBOT_BINARY,   "serve",
         "--db",           db_url,
@@ -38,12 +39,18 @@ Serve::Serve(const std::string& db_url, const FakeBotApi& api, Mode mode,
 }
 
 transports::http::ClientResponse Serve::Post(const std::string& body, const std::string& secret) {
-    if (secret == kWebhookSecret)
-        return client_->Post("/telegram/webhook", "application/json", body);
-    transports::http::ClientOptions options;
-    if (!secret.empty()) options.headers = {{"X-Telegram-Bot-Api-Secret-Token", secret}};
-    transports::http::Client client("http://127.0.0.1:" + std::to_string(port_), options);
-    return client.Post("/telegram/webhook", "application/json", body);
+    transports::http::ClientResponse response;
+    if (secret == kWebhookSecret) {
+        response = client_->Post("/telegram/webhook", "application/json", body);
+    } else {
+        transports::http::ClientOptions options;
+        if (!secret.empty()) options.headers = {{"X-Telegram-Bot-Api-Secret-Token", secret}};
+        transports::http::Client client("http://127.0.0.1:" + std::to_string(port_), options);
+        response = client.Post("/telegram/webhook", "application/json", body);
+    }
+    api_.ApplyWebhookReply(response.status, response.Header("Content-Type").value_or(""),
+                           response.body);
+    return response;
 }
 
 transports::http::ClientResponse Serve::Get(const std::string& path) { return client_->Get(path); }

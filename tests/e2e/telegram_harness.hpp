@@ -24,10 +24,11 @@ class Serve {
 public:
     enum class Mode { kWebhook, kPolling };
 
-    Serve(const std::string& db_url, const FakeBotApi& api, Mode mode,
+    Serve(const std::string& db_url, FakeBotApi& api, Mode mode,
           std::vector<std::string> extra_args = {});
 
-    // POSTs a webhook body; `secret` empty: no secret header at all.
+    // POSTs a webhook body; `secret` empty: no secret header at all. Like
+    // Telegram, applies a Bot API call in the reply to the fake API.
     transports::http::ClientResponse Post(const std::string& body,
                                           const std::string& secret = kWebhookSecret);
     transports::http::ClientResponse Get(const std::string& path);
@@ -37,6 +38,7 @@ public:
 
 private:
     std::unique_ptr<ChildProcess> process_;
+    FakeBotApi& api_;
     int port_ = 0;
     std::unique_ptr<transports::http::Client> client_;
 };

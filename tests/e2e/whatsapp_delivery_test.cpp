@@ -1,5 +1,6 @@
 // `bookbot serve` as a WhatsApp bot: delivery statuses recorded against the
 // replies they name, and the webhook while PostgreSQL is down.
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -108,7 +109,48 @@ TEST_CASE("whatsapp: statuses are recorded against the replies they name", "[wha
     CHECK(listed.output.find("1 of 1 message(s) not delivered") != std::string::npos);
     const auto metrics = serve.Get("/metrics").body;
     CHECK(metrics.find("bookbot_delivery_reports_total{transport=\"whatsapp\",status=\"read\","
-                       "outcome=\"unknown\"} 1") != std::string::npos);
+                       "outcome=\"held\"} 1") != std::string::npos);
+}
+
+// The wamid of the (first) message in a webhook body.
+std::string InboundId(const std::string& body) {
+    return json::parse(body)["entry"][0]["changes"][0]["value"]["messages"][0]["id"];
+}
+
+TEST_CASE("whatsapp: a failure reported before the send is answered reaches the operator",
+          "[whatsapp]") {
+    auto db = TestDatabase::Create();
+    FakeGraphApi graph(kWaToken, kWaNumberId);
+    WhatsAppServe serve(db->Url(), graph);
+    Customer ana(graph, "16505551234");
+    // WhatsApp posts the status of the first reply before it answers the send.
+    std::atomic<int> posted{0};
+    graph.BeforeAnswering([&](const FakeGraphApi::Message& m) {
+        if (posted.load() != 0) return;
+        posted = serve.Post(Statuses({Status(m.wamid, "failed", m.to, 1767261602)})).status;
+    });
+    const std::string hi = ana.Text("hi");
+    REQUIRE(serve.Post(hi).status == 200);
+    REQUIRE(ana.WaitFor("What would you like to do?"));
+    const std::string first = ana.Messages().front().wamid;
+    // Stored with the id, in one unit: the row has its failure once it has its id.
+    const auto row = SentRow(db->Url(), first);
+    REQUIRE(row);
+    // The id is stored after the send was answered, so after the hook ran.
+    graph.BeforeAnswering(nullptr);
+    CHECK(posted.load() == 200);
+    CHECK(row->delivery_status == core::DeliveryStatus::kFailed);
+    CHECK(row->delivery_error.find("131047") != std::string::npos);
+    const auto listed = RunCommand(std::string(BOOKBOT_BINARY) + " outbox list --failed --db " +
+                                   ShellQuote(db->Url()));
+    CHECK(listed.output.find("1 of 1 message(s) not delivered") != std::string::npos);
+    CHECK(serve.Get("/metrics")
+              .body.find("bookbot_delivery_reports_total{transport=\"whatsapp\",status=\"failed\","
+                         "outcome=\"held\"} 1") != std::string::npos);
+
+    // The message handled was marked read (--whatsapp-mark-read is on by default).
+    CHECK(graph.WaitUntil([&] { return graph.WasMarkedRead(InboundId(hi)); }));
+    CHECK_FALSE(graph.WasMarkedRead("wamid.NEVER_SENT"));
 }
 
 TEST_CASE("whatsapp: PostgreSQL stopped answers 503; the redelivered POST is handled once",

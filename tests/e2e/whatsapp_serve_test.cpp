@@ -1,6 +1,7 @@
 // `bookbot serve` as a WhatsApp bot, end to end: the real binary, signed
 // webhook POSTs, a fake Graph API on real HTTP, per backend.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -187,6 +188,40 @@ TEST_CASE("whatsapp: 429 and 131056 are retried to one delivery; 131047 is parke
     const auto listed = RunCommand(std::string(BOOKBOT_BINARY) +
                                    " outbox list --dead --json --db " + ShellQuote(db->Url()));
     CHECK(listed.output.find("24-hour customer-service window") != std::string::npos);
+}
+
+TEST_CASE("whatsapp: a cancellation the shop cannot deliver after 24 hours is parked as such",
+          "[whatsapp]") {
+    auto db = TestDatabase::Create();
+    FakeGraphApi graph(kWaToken, kWaNumberId);
+    WhatsAppServe serve(db->Url(), graph);
+    Customer ana(graph, "16505551234");
+    Step(serve, ana, ana.Text("hi"), "What would you like to do?");
+    Step(serve, ana, ana.Press("Book an appointment"), "Which service");
+    Step(serve, ana, ana.Press("Haircut"), "Which day");
+    Step(serve, ana, ana.PressNth(1), "Which time");
+    Step(serve, ana, ana.PressNth(0), "Book Haircut on");
+    Step(serve, ana, ana.Press("Yes"), "Booked: Haircut");
+
+    const auto booked = RunCommand(std::string(BOOKBOT_BINARY) + " bookings list --json --db " +
+                                   ShellQuote(db->Url()));
+    REQUIRE(booked.exit_code == 0);
+    const auto bookings = nlohmann::json::parse(booked.output);
+    REQUIRE(bookings.size() == 1);
+    // The customer's 24-hour window has closed by the time the shop cancels.
+    graph.FailSends(1, {400, 131047});
+    const auto cancel =
+        RunCommand(std::string(BOOKBOT_BINARY) + " bookings cancel " +
+                   bookings[0]["id"].get<std::string>() + " --db " + ShellQuote(db->Url()));
+    INFO(cancel.output);
+    REQUIRE(cancel.exit_code == 0);
+    REQUIRE(WaitForDead(db->Url(), 1));
+    const auto listed = RunCommand(std::string(BOOKBOT_BINARY) +
+                                   " outbox list --dead --json --db " + ShellQuote(db->Url()));
+    INFO(listed.output);
+    CHECK_THAT(listed.output, Catch::Contains(ana.wa_id()) &&
+                                  Catch::Contains("24-hour customer-service window") &&
+                                  Catch::Contains("had to cancel your booking"));
 }
 
 TEST_CASE("whatsapp and telegram in one process keep their sessions apart", "[whatsapp]") {

@@ -115,6 +115,12 @@ std::size_t FakeBotApi::Calls(const std::string& method) const {
     return found == calls_.end() ? 0 : found->second;
 }
 
+std::size_t FakeBotApi::WebhookReplies(const std::string& method) const {
+    const std::lock_guard lock(mutex_);
+    const auto found = webhook_replies_.find(method);
+    return found == webhook_replies_.end() ? 0 : found->second;
+}
+
 std::size_t FakeBotApi::CallbacksAnswered() const {
     const std::lock_guard lock(mutex_);
     return callbacks_;
@@ -165,6 +171,21 @@ http::Response FakeBotApi::Handle(const http::Request& request) {
     }
     std::optional<Message> applied;
     http::Response response = Apply(path.substr(prefix.size()), request.body, applied);
+    Applied(applied);
+    return response;
+}
+
+void FakeBotApi::ApplyWebhookReply(int status, std::string_view content_type,
+                                   const std::string& body) {
+    if (status < 200 || status > 299 || content_type.rfind("application/json", 0) != 0) return;
+    const json reply = json::parse(body, nullptr, false);
+    if (!reply.is_object() || !reply.contains("method") || !reply["method"].is_string()) return;
+    std::optional<Message> applied;
+    static_cast<void>(Apply(reply["method"].get<std::string>(), body, applied, true));
+    Applied(applied);
+}
+
+void FakeBotApi::Applied(const std::optional<Message>& applied) {
     changed_.notify_all();
     if (applied) {
         Observer observer;
@@ -174,15 +195,14 @@ http::Response FakeBotApi::Handle(const http::Request& request) {
         }
         if (observer) observer(*applied);
     }
-    return response;
 }
 
 http::Response FakeBotApi::Apply(const std::string& method, const std::string& body,
-                                 std::optional<Message>& applied) {
+                                 std::optional<Message>& applied, bool webhook_reply) {
     const json request = json::parse(body, nullptr, false);
     if (request.is_discarded()) return Error(400, "Bad Request: invalid JSON");
     std::unique_lock lock(mutex_);
-    ++calls_[method];
+    ++(webhook_reply ? webhook_replies_ : calls_)[method];
     if (token_rejected_) return Error(401, "Unauthorized");
     if (method == "getMe") {
         return Ok({{"id", 1}, {"is_bot", true}, {"first_name", "Fake"}, {"username", "fake_bot"}});

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -71,12 +72,20 @@ public:
     void SetWebhookState(WebhookState state);
     // Queues one update (a JSON object) for getUpdates; ids must increase.
     void QueueUpdate(std::string update_json, std::int64_t update_id);
+    // What Telegram does with the bot's answer to a webhook request: a 2xx
+    // application/json object naming a "method" is that Bot API call, made
+    // on the bot's behalf (its outcome is never reported back). Anything
+    // else is ignored.
+    void ApplyWebhookReply(int status, std::string_view content_type, const std::string& body);
 
     // Messages in the chat in order of sending; edits replace text/buttons in place.
     std::vector<Message> Chat(std::int64_t chat_id) const;
     std::size_t MessagesSent() const;  // sendMessage calls applied, all chats
-    // Calls of `method` received, applied or not (a resent edit counts too).
+    // Calls of `method` received as requests, applied or not (a resent edit
+    // counts too); calls made in webhook replies are not counted here.
     std::size_t Calls(const std::string& method) const;
+    // Calls of `method` made in webhook replies (ApplyWebhookReply).
+    std::size_t WebhookReplies(const std::string& method) const;
     std::size_t CallbacksAnswered() const;
     // answerCallbackQuery calls for this callback_query id.
     std::size_t TimesAnswered(const std::string& callback_query_id) const;
@@ -93,9 +102,12 @@ public:
 
 private:
     transports::http::Response Handle(const transports::http::Request& request);
-    // `applied` receives the message a sendMessage/editMessageText changed.
+    // `applied` receives the message a sendMessage/editMessageText changed;
+    // `webhook_reply`: the call came in a webhook reply, not as a request.
     transports::http::Response Apply(const std::string& method, const std::string& body,
-                                     std::optional<Message>& applied);
+                                     std::optional<Message>& applied, bool webhook_reply = false);
+    // After a call: wakes WaitUntil and tells the observer about `applied`.
+    void Applied(const std::optional<Message>& applied);
 
     std::string token_;
     mutable std::mutex mutex_;
@@ -104,6 +116,7 @@ private:
     std::int64_t next_message_id_ = 1;
     std::size_t sent_ = 0;
     std::map<std::string, std::size_t> calls_;
+    std::map<std::string, std::size_t> webhook_replies_;
     std::size_t callbacks_ = 0;
     std::vector<std::string> answered_;  // callback_query ids, in order
     std::size_t failures_ = 0;

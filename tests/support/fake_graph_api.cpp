@@ -1,5 +1,6 @@
 #include "fake_graph_api.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -160,6 +161,16 @@ std::size_t FakeGraphApi::MarkedRead() const {
     return marked_read_;
 }
 
+bool FakeGraphApi::WasMarkedRead(const std::string& wamid) const {
+    const std::lock_guard lock(mutex_);
+    return std::find(read_ids_.begin(), read_ids_.end(), wamid) != read_ids_.end();
+}
+
+void FakeGraphApi::BeforeAnswering(std::function<void(const Message&)> hook) {
+    const std::lock_guard lock(mutex_);
+    before_answering_ = std::move(hook);
+}
+
 bool FakeGraphApi::WaitUntil(const std::function<bool()>& ready,
                              std::chrono::milliseconds timeout) const {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -194,17 +205,25 @@ http::Response FakeGraphApi::Handle(const http::Request& request) {
     if (request.method != "POST" || path != number_path + "/messages") {
         return GraphError(400, 100, "Unsupported request");
     }
-    http::Response response = Send(request.body);
+    std::optional<Message> accepted;
+    http::Response response = Send(request.body, accepted);
     changed_.notify_all();
+    std::function<void(const Message&)> hook;
+    {
+        const std::lock_guard lock(mutex_);
+        hook = before_answering_;
+    }
+    if (hook && accepted) hook(*accepted);
     return response;
 }
 
-http::Response FakeGraphApi::Send(const std::string& body) {
+http::Response FakeGraphApi::Send(const std::string& body, std::optional<Message>& accepted) {
     const json request = json::parse(body, nullptr, false);
     if (!request.is_object()) return GraphError(400, 100, "Invalid JSON");
     const std::lock_guard lock(mutex_);
     if (Str(request, "status") == "read") {
         ++marked_read_;
+        read_ids_.push_back(Str(request, "message_id"));
         return Json(200, {{"success", true}});
     }
     if (!faults_.empty()) {
@@ -222,6 +241,7 @@ http::Response FakeGraphApi::Send(const std::string& body) {
     }
     m->wamid = "wamid.FAKE" + std::to_string(++sent_);
     chats_[m->to].push_back(*m);
+    accepted = m;
     return Json(200, {{"messaging_product", "whatsapp"},
                       {"contacts", {{{"input", m->to}, {"wa_id", m->to}}}},
                       {"messages", {{{"id", m->wamid}}}}});

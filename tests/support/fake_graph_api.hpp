@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,13 @@ public:
     // Sends refused because they broke a WhatsApp limit (a bug in the bot).
     std::size_t LimitViolations() const;
     std::size_t MarkedRead() const;
+    // Whether a `status: read` call named the inbound message `wamid`.
+    bool WasMarkedRead(const std::string& wamid) const;
+    // Runs `hook` with each accepted message before the send is answered (on
+    // the fake's handler thread, no lock held), as WhatsApp may post a status
+    // webhook before the bot hears that its send went through. Null: none.
+    // Set it back to null before what the hook uses goes away.
+    void BeforeAnswering(std::function<void(const Message&)> hook);
 
     // Waits until `ready()` holds (checked after each call and at the start),
     // or `timeout` passes; returns whether it held.
@@ -65,7 +73,7 @@ public:
 
 private:
     transports::http::Response Handle(const transports::http::Request& request);
-    transports::http::Response Send(const std::string& body);
+    transports::http::Response Send(const std::string& body, std::optional<Message>& accepted);
 
     std::string token_;
     std::string phone_number_id_;
@@ -78,6 +86,8 @@ private:
     std::size_t failures_ = 0;
     std::size_t violations_ = 0;
     std::size_t marked_read_ = 0;
+    std::vector<std::string> read_ids_;
+    std::function<void(const Message&)> before_answering_;
     bool token_rejected_ = false;
     std::unique_ptr<transports::http::Server> server_;  // last: stops first
 };

@@ -86,9 +86,12 @@ public:
     std::int64_t CountOutbox(core::OutboxStatus s) override { return Forward("CountOutbox", &UnitOfWork::CountOutbox, s); }
     std::int64_t SetPlatformMessageIds(const std::vector<std::pair<std::int64_t, std::string>>& ids) override { return Forward("SetPlatformMessageIds", &UnitOfWork::SetPlatformMessageIds, ids); }
     core::DeliveryUpdate RecordDelivery(const std::string& p, const core::DeliveryReport& r) override { return Forward("RecordDelivery", &UnitOfWork::RecordDelivery, p, r); }
+    bool HoldDelivery(const std::string& p, const core::DeliveryReport& r, TimePoint now, std::int64_t c) override { return Forward("HoldDelivery", &UnitOfWork::HoldDelivery, p, r, now, c); }
+    core::HeldDeliveries ReconcileHeldDeliveries(TimePoint e) override { return Forward("ReconcileHeldDeliveries", &UnitOfWork::ReconcileHeldDeliveries, e); }
     std::vector<core::OutboxMessage> ListFailedDeliveries(std::int64_t l) override { return Forward("ListFailedDeliveries", &UnitOfWork::ListFailedDeliveries, l); }
     std::int64_t CountFailedDeliveries() override { return Forward("CountFailedDeliveries", &UnitOfWork::CountFailedDeliveries); }
     std::optional<std::string> GetTransportState(const std::string& n) override { return Forward("GetTransportState", &UnitOfWork::GetTransportState, n); }
+    std::map<std::string, std::string> GetTransportStates(const std::vector<std::string>& n) override { return Forward("GetTransportStates", &UnitOfWork::GetTransportStates, n); }
     void PutTransportState(const std::string& n, const std::string& v, TimePoint now) override { Forward("PutTransportState", &UnitOfWork::PutTransportState, n, v, now); }
     std::optional<core::HumanFlag> FindFlag(std::int64_t id) override { return Forward("FindFlag", &UnitOfWork::FindFlag, id); }
     bool RequeueDead(std::int64_t id, TimePoint now) override { return Forward("RequeueDead", &UnitOfWork::RequeueDead, id, now); }

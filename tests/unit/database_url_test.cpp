@@ -60,7 +60,7 @@ TEST_CASE("malformed URLs are refused, saying why", "[url]") {
     CheckInvalid("postgres://u:s3cret@host:70000/db", "port '70000'");
 }
 
-TEST_CASE("SQLite is durable unless the URL opts out; unknown options are refused", "[url]") {
+TEST_CASE("SQLite is durable unless the URL opts out, and unknown options are refused", "[url]") {
     using Sync = DatabaseUrl::Synchronous;
     CHECK(DatabaseUrl::Parse("sqlite:///a/b.db").synchronous() == Sync::kFull);
     CHECK(DatabaseUrl::Parse("sqlite:///a/b.db?synchronous=full").synchronous() == Sync::kFull);

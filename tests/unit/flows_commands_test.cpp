@@ -119,7 +119,7 @@ TEST_CASE("a new customer's first message gets the greeting and the menu", "[flo
     CHECK(old.Replies().front().text == "Sorry, I did not understand that.");
 }
 
-TEST_CASE("during a hand-off, slash commands still move the customer; words go to the person",
+TEST_CASE("during a hand-off, slash commands still move the customer, words go to the person",
           "[flows][commands][human]") {
     Bot bot;
     ChatUser alice(bot, "alice");

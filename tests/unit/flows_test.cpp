@@ -40,7 +40,7 @@ TEST_CASE("/start greets with the menu, /help explains and shows it", "[flows]")
     CHECK(alice.Labels() == kMenu);
 }
 
-TEST_CASE("booking: service, day, time, confirm; the booking is stored", "[flows][book]") {
+TEST_CASE("booking: service, day, time, confirm, and the booking is stored", "[flows][book]") {
     Bot bot;
     ChatUser alice(bot, "alice");
     alice.Say("/start");

@@ -3,6 +3,10 @@
 
 #include "bookbot/core/staff.hpp"
 
+#include <atomic>
+
+#include "bookbot/core/store_wrapper.hpp"
+#include "fault_injecting_store.hpp"
 #include "flow_driver.hpp"
 
 namespace bookbot::testing {
@@ -106,6 +110,21 @@ TEST_CASE("a hand-off goes round: forwarded, answered, closed with Done", "[staf
     CHECK(Sent(bot, "chat-boss").back().text == "That hand-off is already closed.");
 }
 
+TEST_CASE("during a hand-off words go to the person, also after a time-out, /book still books",
+          "[staff]") {
+    Bot bot(ShopWithStaff());
+    ChatUser alice(bot, "alice");
+    alice.Say("/start");
+    alice.Press("Talk to a person");
+    bot.clock().Advance(bot.business().session_ttl + 1min);
+    CHECK(alice.Say("still there?").empty());  // not "timed out": the person has it
+    CHECK(Sent(bot, "chat-boss").back().text == "telegram user alice: still there?");
+    CHECK(alice.Step() == "menu");
+    alice.Say("/book");
+    CHECK(alice.Step() == "service");
+    CHECK(Sent(bot, "chat-boss").back().text == "telegram user alice: still there?");
+}
+
 TEST_CASE("/done while replying closes the hand-off", "[staff]") {
     Bot bot(ShopWithStaff());
     ChatUser alice(bot, "alice");
@@ -168,16 +187,88 @@ TEST_CASE("a chat with a link code becomes staff, once per code", "[staff]") {
     CHECK(mallory.Texts().rfind("Sorry, I did not understand that.", 0) == 0);
 }
 
+// Counts the units' ListStaffChats calls; forwards everything.
+class StaffListCounter final : public core::StoreWrapper {
+public:
+    using StoreWrapper::StoreWrapper;
+    int lists() const { return lists_.load(); }
+    void Run(Access access, const std::function<void(core::UnitOfWork&)>& work) override {
+        target().Run(access, [&](core::UnitOfWork& inner) {
+            Unit unit(inner, lists_);
+            work(unit);
+        });
+    }
+
+private:
+    class Unit final : public UnitOfWorkWrapper {
+    public:
+        Unit(core::UnitOfWork& target, std::atomic<int>& lists)
+            : UnitOfWorkWrapper(target), lists_(lists) {}
+
+    protected:
+        void Before(std::string_view method) override { lists_ += method == "ListStaffChats"; }
+
+    private:
+        std::atomic<int>& lists_;
+    };
+    std::atomic<int> lists_{0};
+};
+
+TEST_CASE("customers' updates do not read the enrolled staff chats each time, /link counts at once",
+          "[staff]") {
+    auto db = TestDatabase::Create("sqlite");
+    auto real = backends::OpenStore(db->Url());
+    real->Migrate(kMonday0800);
+    StaffListCounter store(*real);
+    const core::Business business = ShopWithStaff();
+    FixedClock clock(kMonday0800);
+    core::Engine engine(store, business, clock);
+    int updates = 0;
+    const auto say = [&](const std::string& user, const std::string& text) {
+        core::Inbound in;
+        in.platform = "telegram";
+        in.external_id = "u" + std::to_string(++updates);
+        in.user_id = user;
+        in.chat_id = "chat-" + user;
+        in.payload = text;
+        const auto replies = engine.Handle(in).replies;
+        return replies.empty() ? std::string() : replies.front().text;
+    };
+
+    say("alice", "/start");
+    const int lists = store.lists();
+    CHECK(lists <= 1);
+    for (int i = 0; i < 5; ++i) say("alice", "hello");
+    CHECK(store.lists() == lists);  // no query per update
+
+    // Enrolled by another instance or process: staff once the cache is refreshed.
+    real->Write(
+        [&](core::UnitOfWork& u) { u.AddStaffChat("telegram", "chat-carol", kMonday0800); });
+    CHECK(say("carol", "/flags").rfind("Hello! I am the booking assistant", 0) == 0);
+    clock.Advance(core::StaffDirectory::kRefresh);
+    CHECK(say("carol", "/flags") == "No open hand-offs.");
+
+    // Enrolled by /link through this engine: staff from the next message on.
+    real->Write(
+        [&](core::UnitOfWork& u) { u.AddLinkCode("ABCD-1234", kMonday0800 + 1h, kMonday0800); });
+    CHECK(say("dave", "/flags").rfind("Hello! I am the booking assistant", 0) == 0);
+    CHECK(say("dave", "/link ABCD-1234") == "This chat is now a staff chat of Barber Demo.");
+    CHECK(say("dave", "/flags") == "No open hand-offs.");
+}
+
 TEST_CASE("the daily agenda goes out once a day, after its time, never for yesterday", "[staff]") {
     core::Business business = ShopWithStaff();
     business.staff.agenda_minute = 8 * 60 + 30;
     Bot bot(business);
     const auto agenda = [&](core::TimePoint now) {
-        return core::SendDailyAgendaIfDue(bot.store(), bot.business(), now);
+        return core::SendDailyAgendaIfDue(bot.store(), bot.business(), now) ==
+               core::AgendaOutcome::kSent;
     };
-    CHECK_FALSE(agenda(BerlinTime(0, 8, 29)));
+    CHECK(core::SendDailyAgendaIfDue(bot.store(), bot.business(), BerlinTime(0, 8, 29)) ==
+          core::AgendaOutcome::kNotDue);
     CHECK(agenda(BerlinTime(0, 9, 50)));  // down at 08:30, started at 09:50
-    CHECK_FALSE(agenda(BerlinTime(0, 9, 51)));
+    CHECK(core::SendDailyAgendaIfDue(bot.store(), bot.business(), BerlinTime(0, 9, 51)) ==
+          core::AgendaOutcome::kAlreadySent);
     CHECK_FALSE(agenda(BerlinTime(1, 0, 20)));  // after midnight: not yesterday's again
     CHECK(agenda(BerlinTime(1, 8, 30)));
     const auto staff = Sent(bot, "chat-boss");

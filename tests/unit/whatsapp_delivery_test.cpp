@@ -108,7 +108,7 @@ TEST_CASE("outside the 24-hour window the message is parked with its reason", "[
     CHECK(d.graph.MessagesSent() == 0);
 }
 
-TEST_CASE("server errors are retried; a rejected token keeps the message", "[whatsapp]") {
+TEST_CASE("server errors are retried, a rejected token keeps the message", "[whatsapp]") {
     Delivery d;
     d.graph.FailSends(2, {500, 0});
     d.Enqueue(core::Reply::Plain("one"));

@@ -77,15 +77,17 @@ bool TelegramPlatform::Configure(const SecretSink& secrets) {
 void TelegramPlatform::Start(const PlatformHost& host) {
     connection_ = ConnectTelegram(settings_, host.clock, std::chrono::seconds(timeout_seconds_));
     sender_ = std::make_unique<TelegramSender>(*connection_.api);
-    callbacks_ = std::make_unique<CallbackAnswers>(*connection_.api);
     RegisterCommands(host.commands);
-    handler_ = std::make_unique<UpdateHandler>(
-        host.intake, [this](const std::string& id) { callbacks_->Enqueue(id); });
     if (mode_ == TelegramMode::kWebhook) {
+        // Presses are answered in the webhook's replies: no thread, no request.
+        handler_ = std::make_unique<UpdateHandler>(host.intake);
         webhook_ = std::make_unique<Webhook>(*handler_, settings_.webhook_secret, host.clock,
                                              &host.metrics);
         core::log::Info("telegram.webhook", {{"path", webhook_path_}});
     } else {
+        callbacks_ = std::make_unique<CallbackAnswers>(*connection_.api);
+        handler_ = std::make_unique<UpdateHandler>(
+            host.intake, [this](const std::string& id) { callbacks_->Enqueue(id); });
         StartPolling(host);
     }
 }

@@ -98,6 +98,11 @@ std::string AnswerCallbackQueryBody(std::string_view callback_query_id,
     return json::Dump(body);
 }
 
+std::string AnswerCallbackQueryWebhookReply(std::string_view callback_query_id) {
+    return json::Dump(Json{{"method", "answerCallbackQuery"},
+                           {"callback_query_id", std::string(callback_query_id)}});
+}
+
 std::vector<std::string> DefaultAllowedUpdates() {
     return {"message", "callback_query", "my_chat_member"};
 }

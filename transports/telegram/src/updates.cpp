@@ -10,10 +10,14 @@ UpdateHandler::Outcome UpdateHandler::Handle(const ParsedUpdate& update) {
         const bool duplicate = intake_.Handle(update.inbound).duplicate;
         outcome = duplicate ? Outcome::kDuplicate : Outcome::kHandled;
     }
-    if (outcome != Outcome::kDuplicate && !update.callback_query_id.empty() && answer_callback_) {
+    if (answer_callback_ && NeedsCallbackAnswer(update, outcome)) {
         answer_callback_(update.callback_query_id);
     }
     return outcome;
+}
+
+bool NeedsCallbackAnswer(const ParsedUpdate& update, UpdateHandler::Outcome outcome) {
+    return outcome != UpdateHandler::Outcome::kDuplicate && !update.callback_query_id.empty();
 }
 
 }  // namespace bookbot::transports::telegram

@@ -4,6 +4,7 @@
 #include "bookbot/core/log_throttle.hpp"
 #include "bookbot/core/storage_error.hpp"
 #include "bookbot/core/update_metrics.hpp"
+#include "bookbot/transports/telegram/requests.hpp"
 #include "bookbot/transports/telegram/secret.hpp"
 
 namespace bookbot::transports::telegram {
@@ -76,8 +77,13 @@ http::Response Webhook::Handle(const http::Request& request) {
         return Answer(200, "");
     }
     try {
-        handler_.Handle(update);
-        return Answer(200, "");
+        const UpdateHandler::Outcome outcome = handler_.Handle(update);
+        if (!NeedsCallbackAnswer(update, outcome)) return Answer(200, "");
+        // The press is answered in this reply: no Bot API request of its own.
+        http::Response response =
+            Answer(200, AnswerCallbackQueryWebhookReply(update.callback_query_id));
+        response.content_type = "application/json";
+        return response;
     } catch (const core::StorageError& e) {
         core::log::Error("telegram.webhook_store_error",
                          {{"kind", core::KindName(e.kind())},

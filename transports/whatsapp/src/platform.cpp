@@ -14,7 +14,7 @@ namespace {
 
 // One webhook body's statuses[], against the outbox rows they name, in one
 // unit. A StorageError propagates (the webhook answers 503).
-void RecordStatuses(core::Store& store, core::Metrics& metrics,
+void RecordStatuses(core::Store& store, core::Metrics& metrics, core::TimePoint now,
                     const std::vector<StatusEvent>& statuses) {
     std::vector<core::DeliveryReport> reports;
     for (const StatusEvent& status : statuses) {
@@ -27,7 +27,7 @@ void RecordStatuses(core::Store& store, core::Metrics& metrics,
     }
     core::DeliveryTally tally;
     try {
-        tally = core::RecordDeliveries(store, std::string(kPlatform), reports, &metrics);
+        tally = core::RecordDeliveries(store, std::string(kPlatform), reports, now, &metrics);
     } catch (const core::StorageError& e) {
         core::CountStoreError(&metrics, e);
         throw;
@@ -38,10 +38,17 @@ void RecordStatuses(core::Store& store, core::Metrics& metrics,
                             {{"message_id", report.platform_message_id}, {"error", report.error}});
         }
     }
-    if (tally.unknown > 0) {
-        // Messages sent by something else on this number, or sent rows
-        // copied away: nothing to record them against.
-        core::log::Debug("whatsapp.status_unknown_message", {{"count", tally.unknown}});
+    if (tally.held > 0 || tally.reconciled.applied > 0) {
+        // Mostly a status that overtook the dispatcher's "sent": applied when
+        // it commits the message's id.
+        core::log::Debug("whatsapp.status_held",
+                         {{"held", tally.held}, {"applied_late", tally.reconciled.applied}});
+    }
+    if (tally.unknown > 0 || tally.reconciled.expired > 0) {
+        // Messages sent by something else on this number, or sends lost in a
+        // crash: nothing to record them against.
+        core::log::Info("whatsapp.status_unknown_message",
+                        {{"dropped", tally.unknown}, {"expired", tally.reconciled.expired}});
     }
 }
 
@@ -63,12 +70,24 @@ bool WhatsAppPlatform::Configure(const SecretSink& secrets) {
 void WhatsAppPlatform::Start(const PlatformHost& host) {
     connection_ = ConnectWhatsApp(settings_);
     sender_ = std::make_unique<WhatsAppSender>(*connection_.api);
+    if (settings_.mark_read == "on") {
+        read_receipts_ = std::make_unique<BackgroundCalls>(
+            "whatsapp.mark_read_failed",
+            [&api = *connection_.api](const std::string& wamid) { api.MarkRead(wamid); });
+    }
     Intake& intake = host.intake;
     webhook_ = std::make_unique<Webhook>(
         WebhookSettings{settings_.app_secret, settings_.verify_token, settings_.phone_number_id},
-        [&intake](const core::Inbound& in) { return intake.Handle(in); },
-        [&store = host.store, &metrics = host.metrics](const std::vector<StatusEvent>& statuses) {
-            RecordStatuses(store, metrics, statuses);
+        [&intake, receipts = read_receipts_.get()](const core::Inbound& in) {
+            core::HandleResult result = intake.Handle(in);
+            // Committed: mark it read, off the answer's path (a replay was
+            // marked the first time).
+            if (receipts != nullptr && !result.duplicate) receipts->Enqueue(in.external_id);
+            return result;
+        },
+        [&store = host.store, &metrics = host.metrics,
+         &clock = host.clock](const std::vector<StatusEvent>& statuses) {
+            RecordStatuses(store, metrics, clock.Now(), statuses);
         },
         host.clock, &host.metrics);
     core::log::Info("whatsapp.webhook", {{"path", settings_.webhook_path}});

@@ -80,6 +80,11 @@ std::vector<Setting> SettingsFor(WhatsAppSettings& s) {
                     .value = &s.chat_rate,
                     .min = 0,
                     .max = 1000});
+    list.push_back({.flag = "--whatsapp-mark-read",
+                    .env = "BOOKBOT_WHATSAPP_MARK_READ",
+                    .help = "Mark each message handled as read (blue ticks), in the background",
+                    .value = &s.mark_read,
+                    .choices = {"on", "off"}});
     return list;
 }
 

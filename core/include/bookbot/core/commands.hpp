@@ -30,6 +30,13 @@ enum class CustomerCommand {
 // anything after the command ("/book now") makes it ordinary text.
 std::optional<CustomerCommand> ParseCustomerCommand(std::string_view text);
 
+// The command that moves the customer even while a person has their
+// conversation (a hand-off): "/start", "/book", "/bookings", "/cancel" typed
+// with the slash, as the menu's buttons would. nullopt for "/help" and bare
+// words: those are text for that person. The flows and the hand-off relay
+// (staff.cpp) both ask this, so they cannot disagree.
+std::optional<CustomerCommand> HandOffCommand(std::string_view text);
+
 // One entry of a platform's command menu.
 struct CommandEntry {
     std::string command;      // without '/', [a-z0-9_]{1,32}

@@ -9,6 +9,7 @@
 #include "bookbot/core/business.hpp"
 #include "bookbot/core/clock.hpp"
 #include "bookbot/core/messages.hpp"
+#include "bookbot/core/staff.hpp"
 #include "bookbot/core/store.hpp"
 
 namespace bookbot::core {
@@ -54,6 +55,7 @@ private:
     std::mutex& ChatLock(const Inbound& inbound);
 
     std::array<std::mutex, kChatLocks> chat_locks_;
+    StaffDirectory staff_;  // which chats are staff, cached across updates
     Store& store_;
     const Business& business_;
     const Clock& clock_;

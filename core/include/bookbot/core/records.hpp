@@ -141,6 +141,12 @@ enum class DeliveryUpdate {
     kUnknown,   // no message of this platform has that id: nothing written
 };
 
+// What UnitOfWork::ReconcileHeldDeliveries did with the held reports.
+struct HeldDeliveries {
+    std::int64_t applied = 0;  // their message now had its id: applied, no longer held
+    std::int64_t expired = 0;  // held too long: dropped
+};
+
 // Stable names, as stored in the database.
 std::string_view ToString(Direction d) noexcept;
 std::string_view ToString(BookingStatus s) noexcept;

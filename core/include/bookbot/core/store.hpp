@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -182,7 +183,9 @@ public:
     // Stores the id the platform gave each sent message (`ids`: outbox id →
     // platform message id), in one statement per 250 pairs, so its later
     // reports can find it. Only rows already sent are changed; returns how
-    // many were. An empty `ids` does nothing.
+    // many were. In the same unit it applies, as RecordDelivery would, the
+    // reports held for those ids (HoldDelivery) and forgets them: a report
+    // that overtook "sent" is never lost. An empty `ids` does nothing.
     virtual std::int64_t SetPlatformMessageIds(
         const std::vector<std::pair<std::int64_t, std::string>>& ids) = 0;
     // Applies one report to the message of `platform` whose platform message
@@ -193,6 +196,21 @@ public:
     // (kUnknown); never an error for that.
     virtual DeliveryUpdate RecordDelivery(const std::string& platform,
                                           const DeliveryReport& report) = 0;
+    // Keeps a report RecordDelivery found no message for (kUnknown), received
+    // at `now`: it may be about a message whose "sent" the dispatcher has not
+    // committed yet. SetPlatformMessageIds applies it once the id is stored.
+    // The same report (message id and status) is held once. Returns false and
+    // keeps nothing when `capacity` reports are already held (a bound, not
+    // exact: two concurrent units may both take the last place).
+    [[nodiscard]] virtual bool HoldDelivery(const std::string& platform,
+                                            const DeliveryReport& report, TimePoint now,
+                                            std::int64_t capacity) = 0;
+    // Tidies the held reports: applies those whose message now has its id (on
+    // PostgreSQL a unit holding a report can race the unit storing the id so
+    // that neither sees the other's write), and drops those received before
+    // `expired_before` (the id never came: a message sent by something else
+    // on the same number, or a send lost in a crash). Cheap when none are held.
+    virtual HeldDeliveries ReconcileHeldDeliveries(TimePoint expired_before) = 0;
     // Sent messages whose delivery the platform reported failed, newest
     // report first, at most `limit`; and how many there are in all.
     virtual std::vector<OutboxMessage> ListFailedDeliveries(std::int64_t limit) = 0;
@@ -200,6 +218,10 @@ public:
 
     // --- transport state (e.g. a long-polling offset) -------------------------
     virtual std::optional<std::string> GetTransportState(const std::string& name) = 0;
+    // GetTransportState for many names in one statement (per 500 names): the
+    // value of each of `names` that is stored, by name; duplicates count once.
+    virtual std::map<std::string, std::string> GetTransportStates(
+        const std::vector<std::string>& names) = 0;
     virtual void PutTransportState(const std::string& name, const std::string& value,
                                    TimePoint now) = 0;
 

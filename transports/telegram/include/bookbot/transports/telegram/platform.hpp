@@ -16,8 +16,9 @@
 namespace bookbot::transports::telegram {
 
 // Telegram as serve hosts it: on when a bot token is configured; a webhook
-// route (when TELEGRAM_WEBHOOK_SECRET is set, or --telegram webhook) or a long
-// poller, a callback-answer queue, the Bot API sender, and the doctor checks
+// route (when TELEGRAM_WEBHOOK_SECRET is set, or --telegram webhook; it answers
+// button presses in its HTTP replies) or a long poller with a callback-answer
+// queue, the Bot API sender, and the doctor checks
 // "telegram token" and "telegram webhook". See transports::Platform.
 class TelegramPlatform final : public Platform {
 public:
@@ -56,7 +57,7 @@ private:
     TelegramMode mode_ = TelegramMode::kOff;
     TelegramConnection connection_;
     std::unique_ptr<TelegramSender> sender_;
-    std::unique_ptr<CallbackAnswers> callbacks_;
+    std::unique_ptr<CallbackAnswers> callbacks_;  // polling only
     std::unique_ptr<UpdateHandler> handler_;
     std::unique_ptr<Webhook> webhook_;
     std::future<void> commands_done_;  // std::async's: its destructor waits for the call

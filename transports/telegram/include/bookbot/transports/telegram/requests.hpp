@@ -46,6 +46,11 @@ std::string EditMessageTextBody(std::int64_t chat_id, std::int64_t message_id,
 std::string AnswerCallbackQueryBody(std::string_view callback_query_id,
                                     std::optional<std::string_view> text = {});
 
+// The same call as a webhook reply body: Telegram runs a method named in the
+// JSON answer to a webhook request ("method": "answerCallbackQuery"), which
+// saves a separate Bot API request; its outcome is not reported back.
+std::string AnswerCallbackQueryWebhookReply(std::string_view callback_query_id);
+
 // The update types bookbot handles; everything else is not even delivered.
 std::vector<std::string> DefaultAllowedUpdates();
 

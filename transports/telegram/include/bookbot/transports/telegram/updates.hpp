@@ -13,15 +13,14 @@ namespace bookbot::transports::telegram {
 // of work; ignored updates only counted. Thread-safe.
 class UpdateHandler {
 public:
-    // Called for a button press that is new (not a replay of one handled
-    // before), or ignored (never deduped): answer the callback query now so
-    // the user's button stops spinning. A replayed press was answered when it
-    // was new, so it is not answered again.
+    // Called for a button press that NeedsCallbackAnswer: answer the callback
+    // query now so the user's button stops spinning. Empty when the caller
+    // answers itself (the webhook puts the answer in its HTTP reply).
     using AnswerCallback = std::function<void(const std::string& callback_query_id)>;
 
     enum class Outcome { kHandled, kDuplicate, kIgnored };
 
-    UpdateHandler(Intake& intake, AnswerCallback answer_callback)
+    explicit UpdateHandler(Intake& intake, AnswerCallback answer_callback = {})
         : intake_(intake), answer_callback_(std::move(answer_callback)) {}
 
     // Returns once the update committed; throws core::StorageError when the
@@ -32,5 +31,11 @@ private:
     Intake& intake_;
     AnswerCallback answer_callback_;
 };
+
+// Whether `update` is a button press whose callback query must be answered
+// after Handle returned `outcome`: a new press, or an ignored one (never
+// deduped). A replayed press was answered when it was new, so it is not
+// answered again.
+bool NeedsCallbackAnswer(const ParsedUpdate& update, UpdateHandler::Outcome outcome);
 
 }  // namespace bookbot::transports::telegram

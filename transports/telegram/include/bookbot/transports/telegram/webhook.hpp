@@ -18,7 +18,11 @@ namespace bookbot::transports::telegram {
 //     budget) → 200, counted as outcome "unplaceable", and a warning (at most
 //     one per kLogInterval) with the error and the body's first 512 bytes:
 //     any other status makes Telegram deliver the same poison body for a day.
-//   handled, replayed or ignored → 200, only after the unit committed.
+//   handled, replayed or ignored → 200, only after the unit committed; for
+//     a button press that NeedsCallbackAnswer, the 200 carries the
+//     answerCallbackQuery call as its JSON body (a webhook reply), so the
+//     spinner stops without a Bot API request of its own. `handler` must
+//     therefore not answer presses itself (no AnswerCallback).
 //   store failed → 503 with Retry-After, so Telegram delivers it again.
 // Thread-safe.
 class Webhook {

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "bookbot/transports/platform/background_calls.hpp"
 #include "bookbot/transports/platform/platform.hpp"
 #include "bookbot/transports/whatsapp/outbox_sender.hpp"
 #include "bookbot/transports/whatsapp/settings.hpp"
@@ -12,7 +13,8 @@ namespace bookbot::transports::whatsapp {
 
 // WhatsApp (Cloud API) as serve hosts it: on when WHATSAPP_ACCESS_TOKEN and
 // WHATSAPP_PHONE_NUMBER_ID are set; a webhook route (GET handshake, POST
-// messages), the Graph API sender, and the doctor checks "whatsapp settings",
+// messages; each message handled is marked read in the background unless
+// --whatsapp-mark-read is off), the Graph API sender, and the doctor checks "whatsapp settings",
 // "whatsapp token" and "whatsapp webhook path". See transports::Platform.
 class WhatsAppPlatform final : public Platform {
 public:
@@ -37,6 +39,7 @@ private:
     WhatsAppSettings settings_;
     WhatsAppConnection connection_;
     std::unique_ptr<WhatsAppSender> sender_;
+    std::unique_ptr<BackgroundCalls> read_receipts_;  // null with --whatsapp-mark-read off
     std::unique_ptr<Webhook> webhook_;
 };
 

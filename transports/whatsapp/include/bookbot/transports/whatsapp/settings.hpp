@@ -26,6 +26,9 @@ struct WhatsAppSettings {
     int timeout_seconds = 15;
     double send_rate = 20;  // messages/s overall (Cloud API allows 80 by default)
     double chat_rate = 1;   // messages/s to one customer; 131056 beyond bursts
+    // "on": each message handled is marked read (the customer sees blue
+    // ticks), by a Graph call off the webhook's answer path; "off": never.
+    std::string mark_read = "on";
 
     // After ResolveWhatsAppSettings().
     std::string access_token;  // WHATSAPP_ACCESS_TOKEN or the file's first line
