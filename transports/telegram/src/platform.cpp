@@ -85,7 +85,9 @@ void TelegramPlatform::Start(const PlatformHost& host) {
                                              &host.metrics);
         core::log::Info("telegram.webhook", {{"path", webhook_path_}});
     } else {
-        callbacks_ = std::make_unique<CallbackAnswers>(*connection_.api);
+        callbacks_ = std::make_unique<BackgroundCalls>(
+            "telegram.callback_answer_failed",
+            [api = connection_.api.get()](const std::string& id) { api->AnswerCallbackQuery(id); });
         handler_ = std::make_unique<UpdateHandler>(
             host.intake, [this](const std::string& id) { callbacks_->Enqueue(id); });
         StartPolling(host);

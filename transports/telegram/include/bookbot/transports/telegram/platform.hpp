@@ -5,8 +5,8 @@
 #include <string>
 #include <thread>
 
+#include "bookbot/transports/platform/background_calls.hpp"
 #include "bookbot/transports/platform/platform.hpp"
-#include "bookbot/transports/telegram/callback_answers.hpp"
 #include "bookbot/transports/telegram/outbox_sender.hpp"
 #include "bookbot/transports/telegram/poller.hpp"
 #include "bookbot/transports/telegram/settings.hpp"
@@ -57,7 +57,9 @@ private:
     TelegramMode mode_ = TelegramMode::kOff;
     TelegramConnection connection_;
     std::unique_ptr<TelegramSender> sender_;
-    std::unique_ptr<CallbackAnswers> callbacks_;  // polling only
+    // Polling only: presses answered on a thread of their own, ahead of the
+    // paced outbox (best effort: an answer only stops a spinner).
+    std::unique_ptr<BackgroundCalls> callbacks_;
     std::unique_ptr<UpdateHandler> handler_;
     std::unique_ptr<Webhook> webhook_;
     std::future<void> commands_done_;  // std::async's: its destructor waits for the call
