@@ -1,11 +1,9 @@
 // The HTTP server: Boost.Beast underneath (this file, server_session.cpp and
 // client.cpp are the only places that include it). Modelled on Beast's
 // example/advanced/server: an acceptor and one session per connection on a
-// small io_context, every session on its own strand with explicit budgets.
-// The handler blocks (on the database), yet runs on the thread that read the
-// request: handing it to a pool and the answer back cost two thread wake-ups
-// per request. At most handler_threads handlers run at once, on
-// handler_threads + 1 threads, so a thread is always left for the sockets.
+// small I/O io_context, every session on its own strand with explicit budgets;
+// the handler runs on a separate thread pool because it blocks on the
+// database, and its response is posted back to the session's strand.
 #include "bookbot/transports/http/server.hpp"
 
 #include <algorithm>
@@ -13,7 +11,6 @@
 #include <malloc.h>
 #endif
 
-#include <boost/asio/defer.hpp>
 #include <boost/asio/post.hpp>
 #include <future>
 #include <stdexcept>
@@ -27,6 +24,10 @@ namespace bookbot::transports::http {
 namespace detail {
 namespace {
 
+// Sockets only: reading, parsing and writing are cheap next to a handler, and
+// one thread waits in epoll and runs every completion itself, while a second
+// one would mostly hand completions over to the first (a futex wake-up each).
+constexpr unsigned kIoThreads = 1;
 constexpr std::chrono::milliseconds kAcceptRetry{50};
 // After the drain deadline, handlers that are returning get this long to be
 // answered before the server gives up on them.
@@ -67,9 +68,10 @@ void Core::Start() {
     const std::lock_guard lock(lifecycle_);
     if (started_ || shut_down_) return;
     started_ = true;
+    pool_.emplace(static_cast<std::size_t>(std::max(1, options_.handler_threads)));
     work_.emplace(ioc_.get_executor());
     net::post(accept_strand_, [this] { Accept(); });
-    for (int i = 0; i <= std::max(1, options_.handler_threads); ++i) {
+    for (unsigned i = 0; i < kIoThreads; ++i) {
         io_threads_.emplace_back([this] {
             while (true) {
                 try {
@@ -227,42 +229,16 @@ Response Core::Call(const Request& request) {
 }
 
 void Core::Dispatch(std::shared_ptr<Session> session, Request request, std::size_t reserved) {
-    Job job{std::move(session), std::move(request), reserved};
-    {
-        const std::lock_guard lock(jobs_mutex_);
-        if (running_ >= static_cast<std::size_t>(std::max(1, options_.handler_threads))) {
-            queued_.push_back(std::move(job));
-            return;
-        }
-        ++running_;
-    }
-    RunJob(std::move(job));
-}
-
-void Core::RunJob(Job job) {
-    Response response =
-        abandoned_
-            ? Response{503, "text/plain; charset=utf-8", {{"Retry-After", "1"}}, "shutting down\n"}
-            : Call(job.request);
-    job.request = {};  // the body's memory goes back to the budget with it
-    if (job.reserved > 0) ReleaseBody(job.reserved);
-    job.session->Reply(std::move(response));
-    job.session.reset();
-    std::optional<Job> next;
-    {
-        const std::lock_guard lock(jobs_mutex_);
-        if (queued_.empty()) {
-            --running_;
-            return;
-        }
-        next.emplace(std::move(queued_.front()));
-        queued_.pop_front();
-    }
-    // The slot passes to the oldest waiting job. Deferred, not run here:
-    // this thread may be inside another session's strand, which must not be
-    // held for a second handler; a deferred job runs on this same thread
-    // once the current completion returns, without waking another.
-    net::defer(ioc_, [this, j = std::move(*next)]() mutable { RunJob(std::move(j)); });
+    net::post(*pool_, [this, s = std::move(session), r = std::move(request), reserved]() mutable {
+        Response response = abandoned_ ? Response{503,
+                                                  "text/plain; charset=utf-8",
+                                                  {{"Retry-After", "1"}},
+                                                  "shutting down\n"}
+                                       : Call(r);
+        r = {};  // the body's memory goes back to the budget with it
+        if (reserved > 0) ReleaseBody(reserved);
+        s->Reply(std::move(response));
+    });
 }
 
 void Core::CloseSessions(bool now) {
@@ -328,13 +304,11 @@ bool Core::Shutdown(std::chrono::milliseconds drain) {
         stuck_ = true;
         core::log::Warn("http.handlers_abandoned", {{"running", in_flight_.load()}});
         CloseSessions(/*now=*/true);
-        // The threads blocked in handlers cannot be joined, and the others
-        // go on closing the connections. Every one is left to the
-        // process's end, with the server (see Server::~Server).
         work_.reset();
-        for (auto& t : io_threads_) t.detach();
+        for (auto& t : io_threads_) t.join();
         return false;
     }
+    pool_->join();
     work_.reset();
     for (auto& t : io_threads_) t.join();
     return true;

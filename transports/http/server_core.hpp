@@ -11,12 +11,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -65,25 +65,10 @@ public:
     // larger than the whole budget waits until it has the budget alone).
     bool ReserveBody(std::size_t bytes);
     void ReleaseBody(std::size_t bytes);
-    // On the session's strand: runs the handler right here, on the I/O
-    // thread that read the request, if fewer than handler_threads handlers
-    // are running; otherwise queues it for the next thread whose handler
-    // returns.
     void Dispatch(std::shared_ptr<Session> session, Request request, std::size_t reserved);
     void Forget(Session* session, std::uint64_t serial);
 
 private:
-    // An admitted request waiting for a handler slot.
-    struct Job {
-        std::shared_ptr<Session> session;
-        Request request;
-        std::size_t reserved = 0;
-    };
-
-    // Calls the handler (or answers 503 once abandoned) and hands the
-    // answer to the session; then frees the slot, or passes it to the
-    // oldest queued job.
-    void RunJob(Job job);
     void Accept();
     void OnAccept(beast::error_code ec, tcp::socket socket);
     Response Call(const Request& request);
@@ -117,10 +102,6 @@ private:
     // By accept order, so that the oldest idle connection is found first.
     std::map<std::uint64_t, std::weak_ptr<Session>> sessions_;
 
-    std::mutex jobs_mutex_;
-    std::size_t running_ = 0;  // handlers running; at most handler_threads
-    std::deque<Job> queued_;   // admitted, waiting for a handler slot
-
     std::mutex lifecycle_;  // serialises Start and Shutdown
     bool started_ = false;
     bool shut_down_ = false;
@@ -132,10 +113,8 @@ private:
     tcp::acceptor acceptor_;
     net::steady_timer accept_retry_;
     std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
-    // handler_threads + 1 threads: every one waits for sockets and runs
-    // handlers, and at most handler_threads run handlers at once, so one is
-    // always free for sockets.
     std::vector<std::thread> io_threads_;
+    std::optional<net::thread_pool> pool_;
     std::uint16_t port_ = 0;
 };
 
@@ -164,8 +143,7 @@ public:
     State state() const { return state_.load(); }
     bool Doomed() const { return doomed_.load(); }
 
-    // Any thread: closes the connection now, even while its request is in
-    // a handler (the answer is then dropped).
+    // Any thread: closes the connection now.
     void Close();
 
     // Any thread, when the server stops: closes the connection, but lets a
@@ -206,10 +184,7 @@ private:
     const std::uint64_t serial_;
     std::atomic<State> state_{State::kIdle};
     std::atomic<bool> doomed_{false};  // closing: not to be chosen for eviction again
-    std::mutex socket_mutex_;          // guards the two below and closing the descriptor
-    bool socket_open_ = true;
-    bool in_handler_ = false;   // from Dispatch to the answer's arrival on the strand
-    std::size_t reserved_ = 0;  // body memory held from the server's budget
+    std::size_t reserved_ = 0;         // body memory held from the server's budget
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     std::optional<BeastResponse> response_;

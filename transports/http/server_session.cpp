@@ -1,14 +1,11 @@
 // One HTTP connection of the server (see server_core.hpp): reads one request
-// at a time within its budgets, hands it to the server's handler (Core::Dispatch), writes
+// at a time within its budgets, hands it to the server's handler pool, writes
 // the answer, and keeps the connection alive between requests.
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <limits>
-#include <mutex>
 #include <string_view>
 #include <utility>
 
@@ -93,15 +90,6 @@ void Session::Run() {
 
 void Session::Close() {
     doomed_ = true;
-    {
-        // A handler that blocks may hold the strand (it runs where the
-        // request was read), and the posted DoClose wait for it: then the
-        // connection is shut down here and now. The descriptor stays open
-        // (nothing is freed under the strand's feet); with no operation
-        // pending during a handler, neither Beast nor DoClose closes it.
-        const std::lock_guard lock(socket_mutex_);
-        if (in_handler_ && socket_open_) ::shutdown(stream_.socket().native_handle(), SHUT_RDWR);
-    }
     net::post(stream_.get_executor(), [self = shared_from_this()] { self->DoClose(); });
 }
 
@@ -117,17 +105,11 @@ void Session::Stop() {
 }
 
 void Session::Reply(Response response) {
-    // Usually called on this session's strand (the handler ran where the
-    // request was read): then the answer goes out at once, no hand-off.
-    net::dispatch(stream_.get_executor(),
-                  [self = shared_from_this(), r = std::move(response)]() mutable {
-                      {
-                          const std::lock_guard lock(self->socket_mutex_);
-                          self->in_handler_ = false;
-                      }
-                      auto res = ToBeast(std::move(r), self->version_);
-                      self->Send(std::move(res), !self->keep_alive_ || self->core_.Stopping());
-                  });
+    net::post(stream_.get_executor(),
+              [self = shared_from_this(), r = std::move(response)]() mutable {
+                  auto res = ToBeast(std::move(r), self->version_);
+                  self->Send(std::move(res), !self->keep_alive_ || self->core_.Stopping());
+              });
 }
 
 void Session::Wait() {
@@ -245,10 +227,6 @@ void Session::OnRequest() {
     }
     admitted_ = true;
     state_ = State::kBusy;
-    {
-        const std::lock_guard lock(socket_mutex_);
-        in_handler_ = true;
-    }
     core_.Dispatch(shared_from_this(), ToRequest(std::move(req)), std::exchange(reserved_, 0));
 }
 
@@ -306,8 +284,6 @@ void Session::DoClose() {
     budget_timer_.cancel();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    const std::lock_guard lock(socket_mutex_);
-    socket_open_ = false;
     stream_.close();
 }
 

@@ -11,18 +11,15 @@
 
 namespace bookbot::transports::http {
 
-// Called for every complete request, on the server thread that read it; at
-// most ServerOptions::handler_threads at once (more wait their turn). May
-// block (it runs a database transaction): the server keeps one more thread
-// than that for the sockets. Should not throw; if it does,
+// Called on one of the server's handler threads for every complete request.
+// May block (it runs a database transaction). Should not throw; if it does,
 // the client gets a 500 and the server goes on.
 using Handler = std::function<Response(const Request&)>;
 
 // Every connection has budgets; a client that exceeds one is answered with
 // the matching status (413 body, 431 header, 503 busy, 400 malformed) and
 // disconnected, or (a timeout) just disconnected; never served without bound.
-// A request reaches its handler only once it is read whole, so slow clients
-// never hold a handler slot.
+// Handlers run on their own pool, so slow clients never hold a handler thread.
 struct ServerOptions {
     std::string address = "127.0.0.1";
     std::uint16_t port = 8080;  // 0: any free port (see Server::Port)
