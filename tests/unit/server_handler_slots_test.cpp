@@ -1,7 +1,7 @@
-// The HTTP server runs each handler on the thread that read its request, at
-// most ServerOptions::handler_threads at once: requests beyond that wait for
-// a slot (and are all answered), and a thread is always left for the
-// sockets, so a server whose every handler blocks still answers 503.
+// The HTTP server runs at most ServerOptions::handler_threads handlers at
+// once: requests beyond that wait for a slot (and are all answered), and the
+// sockets are never left to a thread that runs handlers, so a server whose
+// every handler blocks still answers 503 at once.
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
