@@ -24,7 +24,7 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kPatience = 5s;
 
 // Handlers wait here until Open (or, so that no test can hang, kPatience).
-class Gate {
+class Turnstile {
 public:
     // Blocks the calling handler; counts it as running meanwhile.
     void Pass() {
@@ -80,9 +80,9 @@ TEST_CASE("requests beyond handler_threads wait for a slot and are all answered"
     ServerOptions options;
     options.port = 0;
     options.handler_threads = 2;
-    Gate gate;
+    Turnstile turnstile;
     Server server(options, [&](const Request&) {
-        gate.Pass();
+        turnstile.Pass();
         return Ok();
     });
     server.Start();
@@ -92,14 +92,14 @@ TEST_CASE("requests beyond handler_threads wait for a slot and are all answered"
         clients.push_back(test::ConnectLoopback(server.Port()));
         test::SendAll(clients.back().get(), "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
     }
-    REQUIRE(gate.WaitEntered(2));
+    REQUIRE(turnstile.WaitEntered(2));
     // Every request is read and admitted, yet only two are in a handler.
     REQUIRE(WaitInFlight(server, kRequests));
-    gate.Open();
+    turnstile.Open();
     for (const auto& client : clients) {
         CHECK(test::ReadResponse(client.get(), kPatience).find("HTTP/1.1 200") == 0);
     }
-    CHECK(gate.max_running() == 2);
+    CHECK(turnstile.max_running() == 2);
 }
 
 TEST_CASE("with every handler slot blocked, a new request still gets 503 at once") {
@@ -107,15 +107,15 @@ TEST_CASE("with every handler slot blocked, a new request still gets 503 at once
     options.port = 0;
     options.handler_threads = 1;
     options.max_concurrent_requests = 1;
-    Gate gate;
+    Turnstile turnstile;
     Server server(options, [&](const Request&) {
-        gate.Pass();
+        turnstile.Pass();
         return Ok();
     });
     server.Start();
     const auto blocked = test::ConnectLoopback(server.Port());
     test::SendAll(blocked.get(), "GET /block HTTP/1.1\r\nHost: t\r\n\r\n");
-    REQUIRE(gate.WaitEntered(1));
+    REQUIRE(turnstile.WaitEntered(1));
 
     const auto start = Clock::now();
     const auto other = test::ConnectLoopback(server.Port());
@@ -125,7 +125,7 @@ TEST_CASE("with every handler slot blocked, a new request still gets 503 at once
     CHECK(refused.find("Retry-After: 1") != std::string::npos);
     CHECK(Clock::now() - start < 2s);  // not after the blocked handler let go
 
-    gate.Open();
+    turnstile.Open();
     CHECK(test::ReadResponse(blocked.get(), kPatience).find("HTTP/1.1 200") == 0);
 }
 
