@@ -9,8 +9,9 @@
 # starts a few hundred ASan processes (547 s of the pass on a loaded machine,
 # the longest entry by far) for code that e2e.sqlite already runs under ASan;
 # the PostgreSQL driver runs under ASan in the contract, faults, serve,
-# doctor, reliability, burst and WhatsApp suites. tests/e2e/race_test.cpp runs fewer, smaller waves of processes under
-# ASan (see there). A step of .ci/run. Arguments go to ctest.
+# doctor, reliability, burst and WhatsApp suites. tests/e2e/race_test.cpp
+# runs fewer, smaller waves of processes under ASan (see there). A step of
+# .ci/run. Arguments go to ctest.
 #   BUILD_DIR=build-sanitize   where to build
 set -euo pipefail
 cd "$(dirname "$0")/.."
