@@ -5,10 +5,12 @@
 # the others are counted (BOOKBOT_TIDY_VERBOSE=1 prints them).
 #   BUILD_DIR=build   the build whose compile_commands.json to use (scripts/test.sh makes it)
 #   scripts/clang-tidy.sh [REGEX]   only the files matching REGEX (run-clang-tidy's filter)
-#   BOOKBOT_TIDY_CHANGED=1   only the .cpp files changed since the branch left
-#       main (on main itself: since the last commit's first parent), as .ci/run
-#       does to stay inside CI's 30 minutes; the whole tree when a header,
-#       .clang-tidy or a CMake file changed, or when there is no main to compare with
+#   BOOKBOT_TIDY_CHANGED=1   only what changed since the branch left main (on
+#       main itself: since the last commit's first parent), as .ci/run does to
+#       stay inside CI's 30 minutes: the changed .cpp files, plus every file
+#       that includes a changed header (from the build's dependency files);
+#       the whole tree when .clang-tidy changed, or when there is no main to
+#       compare with or no build to read the includes from
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v run-clang-tidy >/dev/null || scripts/install-deps.sh --tidy
@@ -17,6 +19,28 @@ build_dir=${BUILD_DIR:-build}
 if [[ ! -f "$build_dir/compile_commands.json" ]]; then
     cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBOOKBOT_WITH_POSTGRES=ON >/dev/null
 fi
+
+# The product's .cpp files among $1 (changed paths), plus those whose
+# compilation read a changed header: GCC's dependency files in the build
+# (build/<dir>/CMakeFiles/<target>.dir/<file>.cpp.o.d) list every header a
+# file included. Fails when a header changed and there are none to read.
+changed_sources() {
+    local changed=$1 header dep
+    grep -E '^(core|backends|transports|app)/.*\.cpp$' <<<"$changed" || true
+    local headers
+    headers=$(grep -E '^(core|backends|transports|app)/.*\.(hpp|h)$' <<<"$changed" || true)
+    [[ -z "$headers" ]] && return 0
+    local deps
+    deps=$(find "$build_dir" -name '*.cpp.o.d' -path '*/CMakeFiles/*')
+    [[ -z "$deps" ]] && return 1
+    while IFS= read -r header; do
+        while IFS= read -r dep; do
+            # build/core/CMakeFiles/bookbot_core.dir/src/engine.cpp.o.d -> core/src/engine.cpp
+            dep=${dep#"$build_dir"/}
+            echo "${dep%%/CMakeFiles/*}/$(sed -E 's|^[^/]+\.dir/||; s|\.o\.d$||' <<<"${dep#*/CMakeFiles/}")"
+        done < <(xargs grep -lF -- "/$header" <<<"$deps" || true)
+    done <<<"$headers" | grep -E '^(core|backends|transports|app)/' || true
+}
 
 filter=${1:-"$PWD/(core|backends|transports|app)/.*\\.cpp\$"}
 if [[ -z "${1:-}" && -n "${BOOKBOT_TIDY_CHANGED:-}" ]]; then
@@ -28,18 +52,19 @@ if [[ -z "${1:-}" && -n "${BOOKBOT_TIDY_CHANGED:-}" ]]; then
     if [[ -z "$base" ]]; then
         echo "clang-tidy: no main to compare with: the whole tree"
     else
-        changed=$(git diff --name-only "$base" HEAD -- core backends transports app .clang-tidy \
-            'CMakeLists.txt' '*/CMakeLists.txt' cmake)
-        if [[ -n "$changed" ]] && grep -qvE '\.cpp$' <<<"$changed"; then
-            echo "clang-tidy: a header or the build changed since $(git rev-parse --short "$base"): the whole tree"
+        changed=$(git diff --name-only --diff-filter=d "$base" HEAD -- core backends transports \
+            app .clang-tidy)
+        since="since $(git rev-parse --short "$base")"
+        if grep -qx '.clang-tidy' <<<"$changed"; then
+            echo "clang-tidy: .clang-tidy changed $since: the whole tree"
+        elif ! files=$(changed_sources "$changed" | sort -u); then
+            echo "clang-tidy: a header changed $since and $build_dir has no dependency files: the whole tree"
+        elif [[ -z "$files" ]]; then
+            echo "clang-tidy: no C++ source changed $since"
+            exit 0
         else
-            cpp=$(grep -E '^(core|backends|transports|app)/.*\.cpp$' <<<"$changed" || true)
-            if [[ -z "$cpp" ]]; then
-                echo "clang-tidy: no C++ source changed since $(git rev-parse --short "$base")"
-                exit 0
-            fi
-            filter="$PWD/($(paste -sd'|' <<<"$cpp" | sed 's/\./\\./g'))\$"
-            echo "clang-tidy: the $(wc -l <<<"$cpp") changed files since $(git rev-parse --short "$base")"
+            filter="$PWD/($(paste -sd'|' <<<"$files" | sed 's/\./\\./g'))\$"
+            echo "clang-tidy: $(wc -l <<<"$files") files changed or include a changed header $since"
         fi
     fi
 fi

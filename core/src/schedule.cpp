@@ -205,6 +205,14 @@ std::string FormatLocalDateTime(std::string_view time_zone, TimePoint instant) {
 }
 
 std::string FormatMinuteOfDay(int minute_of_day) {
+    // Called for every slot a day offers (hundreds per update): no printf.
+    if (minute_of_day >= 0 && minute_of_day < 100 * 60) {
+        const int hours = minute_of_day / 60;
+        const int minutes = minute_of_day % 60;
+        const auto digit = [](int d) { return static_cast<char>('0' + d); };
+        return {digit(hours / 10), digit(hours % 10), ':', digit(minutes / 10),
+                digit(minutes % 10)};
+    }
     char buffer[16];
     std::snprintf(buffer, sizeof buffer, "%02d:%02d", minute_of_day / 60, minute_of_day % 60);
     return buffer;

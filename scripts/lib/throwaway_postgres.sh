@@ -32,7 +32,7 @@ start_throwaway_postgres() {
     local candidate options
     for _ in $(seq 1 20); do
         candidate=$((20000 + RANDOM % 40000))
-        options="-p $candidate -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=200"
+        options="-p $candidate -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=400"
         options+="${extra_options:+ $extra_options}"
         if _pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 20 \
             -o "$options" start >/dev/null; then

@@ -241,7 +241,7 @@ TEST_CASE("a user who blocked the bot gets nothing more", "[serve][webhook]") {
 }
 
 TEST_CASE("store down: the webhook answers 503 with Retry-After, and recovers",
-          "[serve][webhook][pgserver]") {
+          "[serve][webhook][pgserver][restart]") {
     const char* stop = std::getenv("BOOKBOT_TEST_POSTGRES_STOP");
     const char* start = std::getenv("BOOKBOT_TEST_POSTGRES_START");
     if (!stop || !start) FAIL("BOOKBOT_TEST_POSTGRES_STOP/START are not set: use scripts/test.sh");

@@ -154,7 +154,7 @@ TEST_CASE("whatsapp: a failure reported before the send is answered reaches the 
 }
 
 TEST_CASE("whatsapp: PostgreSQL stopped answers 503; the redelivered POST is handled once",
-          "[whatsapp][pgserver]") {
+          "[whatsapp][pgserver][restart]") {
     const char* stop = std::getenv("BOOKBOT_TEST_POSTGRES_STOP");
     const char* start = std::getenv("BOOKBOT_TEST_POSTGRES_START");
     if (!stop || !start) FAIL("BOOKBOT_TEST_POSTGRES_STOP/START are not set: use scripts/test.sh");

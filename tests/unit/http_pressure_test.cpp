@@ -3,7 +3,6 @@
 // blocked past the drain deadline.
 #include <atomic>
 #include <catch2/catch.hpp>
-#include <latch>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -12,6 +11,7 @@
 #include "bookbot/core/log.hpp"
 #include "bookbot/transports/http/client.hpp"
 #include "bookbot/transports/http/server.hpp"
+#include "gate.hpp"
 #include "http_sockets.hpp"
 
 namespace bookbot::transports::http {
@@ -79,46 +79,46 @@ TEST_CASE("at max_connections a new connection closes the oldest idle one") {
 }
 
 TEST_CASE("when every connection has a request in a handler, a new one is closed") {
-    std::latch entered(1);
-    std::latch release(1);
+    auto entered = test::Gate::Make(1);
+    auto release = test::Gate::Make(1);
     auto o = Options();
     o.max_connections = 1;
-    Server server(o, [&](const Request&) {
-        entered.count_down();
-        release.wait();
+    Server server(o, [entered, release](const Request&) {
+        entered->Arrive();
+        (void)release->WaitFor(kPatience);
         return Ok();
     });
     server.Start();
     const auto busy = test::ConnectLoopback(server.Port());
     test::SendAll(busy.get(), "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
-    entered.wait();
+    REQUIRE(entered->WaitFor(kPatience));
 
     const auto extra = test::ConnectLoopback(server.Port());
     const auto got = test::ReadUntilClosed(extra.get(), kPatience);
     CHECK(got.closed);
     CHECK(got.data.empty());
-    release.count_down();
+    release->Arrive();
     CHECK(test::ReadResponse(busy.get(), kPatience).find("HTTP/1.1 200") == 0);
 }
 
 TEST_CASE("bodies beyond the memory budget wait, then get 503, never a handler") {
-    std::latch entered(1);
-    std::latch release(1);
-    std::atomic<int> calls{0};
+    auto entered = test::Gate::Make(1);
+    auto release = test::Gate::Make(1);
+    auto calls = std::make_shared<std::atomic<int>>(0);
     auto o = Options();
     o.body_memory = 1000;
     o.read_timeout = 300ms;
-    Server server(o, [&](const Request&) {
-        if (calls++ == 0) {
-            entered.count_down();
-            release.wait();
+    Server server(o, [entered, release, calls](const Request&) {
+        if ((*calls)++ == 0) {
+            entered->Arrive();
+            (void)release->WaitFor(kPatience);
         }
         return Ok();
     });
     server.Start();
     const auto first = test::ConnectLoopback(server.Port());
     test::SendAll(first.get(), Post(800));
-    entered.wait();  // its 800 bytes are held while it is handled
+    REQUIRE(entered->WaitFor(kPatience));  // its 800 bytes are held while it is handled
 
     const auto second = test::ConnectLoopback(server.Port());
     const auto start = Clock::now();
@@ -127,16 +127,16 @@ TEST_CASE("bodies beyond the memory budget wait, then get 503, never a handler")
     CHECK(refused.data.find("HTTP/1.1 503") == 0);
     CHECK(refused.data.find("Retry-After: 1") != std::string::npos);
     CHECK(Clock::now() - start >= 250ms);
-    CHECK(calls == 1);
+    CHECK(*calls == 1);
 
     // A request without a body needs no budget.
     const auto small = test::ConnectLoopback(server.Port());
-    release.count_down();
+    release->Arrive();
     CHECK(test::ReadResponse(first.get(), kPatience).find("HTTP/1.1 200") == 0);
     // Once the first is done, a body fits again.
     test::SendAll(small.get(), Post(800));
     CHECK(test::ReadResponse(small.get(), kPatience).find("HTTP/1.1 200") == 0);
-    CHECK(calls == 2);
+    CHECK(*calls == 2);
 }
 
 TEST_CASE("a handler that throws is logged once per interval") {
@@ -150,11 +150,17 @@ TEST_CASE("a handler that throws is logged once per interval") {
 }
 
 TEST_CASE("Shutdown keeps its deadline with a handler blocked past it") {
-    std::latch entered(2);
-    std::latch release(1);
-    auto server = std::make_unique<Server>(Options(), [&](const Request& r) {
-        entered.count_down();
-        if (r.Path() == "/stuck") release.wait();
+    // The stuck handler outlives this test's frame (the server abandons it),
+    // so everything it touches is shared, not on this stack.
+    auto entered = test::Gate::Make(2);
+    auto release = test::Gate::Make(1);
+    auto left = test::Gate::Make(1);
+    auto server = std::make_unique<Server>(Options(), [entered, release, left](const Request& r) {
+        entered->Arrive();
+        if (r.Path() == "/stuck") {
+            (void)release->WaitFor(kPatience);
+            left->Arrive();
+        }
         return Ok();
     });
     server->Start();
@@ -162,7 +168,7 @@ TEST_CASE("Shutdown keeps its deadline with a handler blocked past it") {
     test::SendAll(stuck.get(), "GET /stuck HTTP/1.1\r\nHost: t\r\n\r\n");
     const auto quick = test::ConnectLoopback(server->Port());
     test::SendAll(quick.get(), "GET /quick HTTP/1.1\r\nHost: t\r\n\r\n");
-    entered.wait();
+    REQUIRE(entered->WaitFor(kPatience));
     CHECK(test::ReadResponse(quick.get(), kPatience).find("HTTP/1.1 200") == 0);
 
     const auto start = Clock::now();
@@ -170,7 +176,8 @@ TEST_CASE("Shutdown keeps its deadline with a handler blocked past it") {
     CHECK(Clock::now() - start < 1500ms);
     CHECK(test::ReadUntilClosed(stuck.get(), kPatience).closed);
     server.reset();  // safe: the server stays for the handler still running
-    release.count_down();
+    release->Arrive();
+    CHECK(left->WaitFor(kPatience));
 }
 
 }  // namespace

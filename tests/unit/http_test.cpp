@@ -3,7 +3,6 @@
 // TLS in http_tls_test.cpp.
 #include <atomic>
 #include <catch2/catch.hpp>
-#include <latch>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -11,6 +10,7 @@
 
 #include "bookbot/transports/http/client.hpp"
 #include "bookbot/transports/http/server.hpp"
+#include "gate.hpp"
 #include "http_sockets.hpp"
 
 namespace bookbot::transports::http {
@@ -159,15 +159,15 @@ TEST_CASE("requests over the concurrency budget get 503 with Retry-After") {
     auto o = Options();
     o.max_concurrent_requests = 1;
     o.handler_threads = 2;
-    std::latch entered(1);
-    std::latch release(1);
-    std::atomic<int> other_calls{0};
-    Server server(o, [&](const Request& req) {
+    auto entered = test::Gate::Make(1);
+    auto release = test::Gate::Make(1);
+    auto other_calls = std::make_shared<std::atomic<int>>(0);
+    Server server(o, [entered, release, other_calls](const Request& req) {
         if (req.Path() == "/block") {
-            entered.count_down();
-            release.wait();
+            entered->Arrive();
+            (void)release->WaitFor(10s);
         } else {
-            ++other_calls;
+            ++*other_calls;
         }
         return Text("done");
     });
@@ -175,15 +175,15 @@ TEST_CASE("requests over the concurrency budget get 503 with Retry-After") {
     Client client(UrlOf(server));
 
     Background first(client, "/block");
-    entered.wait();
+    REQUIRE(entered->WaitFor(10s));
     CHECK(server.InFlight() == 1);
     const auto busy = client.Get("/other");
-    release.count_down();
+    release->Arrive();
     const auto blocked = first.Join();
 
     CHECK(busy.status == 503);
     CHECK(busy.Header("Retry-After") == "1");
-    CHECK(other_calls == 0);
+    CHECK(*other_calls == 0);
     CHECK(blocked.status == 200);
     CHECK(blocked.body == "done");
 }
@@ -217,12 +217,12 @@ TEST_CASE("a handler's invalid response becomes a 500, never a broken message") 
 }
 
 TEST_CASE("Shutdown lets a request in flight finish, then refuses connections") {
-    std::latch entered(1);
-    std::latch release(1);
-    Server server(Options(), [&](const Request& req) {
+    auto entered = test::Gate::Make(1);
+    auto release = test::Gate::Make(1);
+    Server server(Options(), [entered, release](const Request& req) {
         if (req.Path() == "/block") {
-            entered.count_down();
-            release.wait();
+            entered->Arrive();
+            (void)release->WaitFor(10s);
         }
         return Text("finished");
     });
@@ -234,7 +234,7 @@ TEST_CASE("Shutdown lets a request in flight finish, then refuses connections") 
     CHECK(test::ReadResponse(idle.get(), 5s).find("HTTP/1.1 200") == 0);
 
     Background request(client, "/block");
-    entered.wait();
+    REQUIRE(entered->WaitFor(10s));
     std::thread stopper([&] { server.Shutdown(10s); });
     // Accepting stops first...
     const auto deadline = std::chrono::steady_clock::now() + 5s;
@@ -247,7 +247,7 @@ TEST_CASE("Shutdown lets a request in flight finish, then refuses connections") 
     CHECK(refused.data.find("HTTP/1.1 503") == 0);
     CHECK(refused.data.find("Retry-After: 1") != std::string::npos);
     CHECK(refused.closed);
-    release.count_down();
+    release->Arrive();
     stopper.join();  // returns once the answer is written
     const auto answer = request.Join();
 

@@ -365,6 +365,8 @@ TEST_CASE("local dates parse, format, step and know their weekday") {
     CHECK(AddDays({2024, 3, 1}, -1) == LocalDate{2024, 2, 29});
     CHECK(FormatMinuteOfDay(Hm(9, 5)) == "09:05");
     CHECK(FormatMinuteOfDay(1440) == "24:00");
+    CHECK(FormatMinuteOfDay(0) == "00:00");
+    CHECK(FormatMinuteOfDay(Hm(23, 59)) == "23:59");
     CHECK(ParseMinuteOfDay("13:45") == Hm(13, 45));
     CHECK(ParseMinuteOfDay("24:00") == 1440);
     CHECK_FALSE(ParseMinuteOfDay("24:01").has_value());
