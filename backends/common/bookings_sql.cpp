@@ -1,6 +1,7 @@
 #include "bookings_sql.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace bookbot::backends {
 namespace {
@@ -138,17 +139,23 @@ std::vector<core::OccupiedCell> OccupiedCellRows(SqlConnection& conn, TimePoint 
     return cells;
 }
 
-std::vector<std::int64_t> CountOccupiedCellRows(
-    SqlConnection& conn, const std::vector<std::pair<TimePoint, TimePoint>>& ranges) {
+namespace {
+
+// `aggregate` over the cells with start in each range [first, second) that
+// also meet `filter` (which may use the leading `params`), one row per range
+// tagged with its position, in one UNION ALL statement: one round trip.
+std::vector<std::int64_t> AggregatePerRange(
+    SqlConnection& conn, const std::vector<std::pair<TimePoint, TimePoint>>& ranges,
+    std::string_view aggregate, std::string_view filter, SqlParams params) {
     if (ranges.empty()) return {};
-    // One COUNT per range, tagged with its position: one round trip.
     std::string sql;
-    SqlParams params;
-    params.reserve(ranges.size() * 2);
+    params.reserve(params.size() + ranges.size() * 2);
     for (std::size_t i = 0; i < ranges.size(); ++i) {
-        sql += (i == 0 ? "" : " UNION ALL ") + std::string("SELECT ") + std::to_string(i) +
-               ", COUNT(*) FROM booking_cells WHERE cell_start >= $" + std::to_string(2 * i + 1) +
-               " AND cell_start < $" + std::to_string(2 * i + 2);
+        sql += (i == 0 ? "" : " UNION ALL ") + std::string("SELECT ") + std::to_string(i) + ", ";
+        sql += aggregate;
+        sql += " FROM booking_cells WHERE cell_start >= $" + std::to_string(params.size() + 1) +
+               " AND cell_start < $" + std::to_string(params.size() + 2);
+        sql += filter;
         params.emplace_back(ToEpochMillis(ranges[i].first));
         params.emplace_back(ToEpochMillis(ranges[i].second));
     }
@@ -157,6 +164,51 @@ std::vector<std::int64_t> CountOccupiedCellRows(
         counts.at(static_cast<std::size_t>(row.Int(0))) = row.Int(1);
     }
     return counts;
+}
+
+}  // namespace
+
+std::vector<std::int64_t> CountOccupiedCellRows(
+    SqlConnection& conn, const std::vector<std::pair<TimePoint, TimePoint>>& ranges) {
+    return AggregatePerRange(conn, ranges, "COUNT(*)", "", {});
+}
+
+std::vector<std::int64_t> CountBusyResourceRows(
+    SqlConnection& conn, const std::vector<std::pair<TimePoint, TimePoint>>& ranges,
+    int resources) {
+    // A range scan of the index on (cell_start, resource, booking_id) alone
+    // (migrations/0007): the rows counted never leave the database.
+    return AggregatePerRange(conn, ranges, "COUNT(DISTINCT resource)", " AND resource < $1",
+                             {std::int64_t{resources}});
+}
+
+std::vector<int> BusyResourcesAmong(SqlConnection& conn, TimePoint from, TimePoint to,
+                                    const std::vector<int>& candidates) {
+    if (candidates.empty()) return {};
+    // IN on the primary key's first column and a range on its second: both
+    // backends seek the key once per candidate, never reading the cells of
+    // other resources (EXPLAIN, 1,000 resources x 200 cells, analyzed;
+    // SQLite: "SEARCH booking_cells USING COVERING INDEX
+    // sqlite_autoindex_booking_cells_1 (resource=? AND cell_start>? AND
+    // cell_start<?)"; PostgreSQL 15, custom and generic plan: "Bitmap Index
+    // Scan on booking_cells_pkey, Index Cond: ((resource = ANY (ARRAY[$3,
+    // ...])) AND (cell_start >= $1) AND (cell_start < $2))", a B-tree descent
+    // per array element).
+    std::string sql =
+        "SELECT DISTINCT resource FROM booking_cells WHERE cell_start >= $1 AND cell_start < $2"
+        " AND resource IN (";
+    SqlParams params = {ToEpochMillis(from), ToEpochMillis(to)};
+    params.reserve(candidates.size() + 2);
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        sql += (i == 0 ? "$" : ", $") + std::to_string(i + 3);
+        params.emplace_back(std::int64_t{candidates[i]});
+    }
+    sql += ") ORDER BY resource";
+    std::vector<int> busy;
+    const SqlResult r = conn.Exec(sql, params);
+    busy.reserve(r.rows.size());
+    for (const SqlRow& row : r.rows) busy.push_back(static_cast<int>(row.Int(0)));
+    return busy;
 }
 
 }  // namespace bookbot::backends

@@ -44,15 +44,6 @@ std::pair<TimePoint, TimePoint> FlowViews::CellsTouching(const Service& service,
             start + cell_count * b_.rules.slot_step};
 }
 
-Occupancy FlowViews::LoadOccupancy(const Service& service, TimePoint start) {
-    const auto [from, to] = CellsTouching(service, start);
-    Occupancy occupancy;
-    for (const auto& cell : unit_.OccupiedCells(from, to)) {
-        occupancy.Add(cell.resource, cell.cell_start);
-    }
-    return occupancy;
-}
-
 std::optional<Slot> FlowViews::ScheduledSlot(const Service& service, TimePoint start) const {
     const LocalDate date = LocalDateAt(b_.rules.time_zone, start);
     for (const Slot& slot : FreeSlots(b_.rules, service.duration, date, now_, Occupancy{})) {
@@ -64,9 +55,7 @@ std::optional<Slot> FlowViews::ScheduledSlot(const Service& service, TimePoint s
 std::vector<Slot> FlowViews::FreeTimes(const Service& service, LocalDate day, std::size_t wanted) {
     // The schedule's slots of the day, as if nothing were booked; then, a
     // chunk at a time and only as far as `wanted` reaches, one count per slot
-    // of the cells that can block it. Fewer such cells than resources leave a
-    // resource free; only a slot the count cannot clear is read cell by cell,
-    // and that read is bounded by the resources, not by the bookings made.
+    // of the resources a cell blocks it on: fewer than all leave one free.
     constexpr std::size_t kChunk = 16;
     const std::vector<Slot> scheduled =
         FreeSlots(b_.rules, service.duration, day, now_, Occupancy{});
@@ -78,15 +67,9 @@ std::vector<Slot> FlowViews::FreeTimes(const Service& service, LocalDate day, st
         for (std::size_t i = first; i < last; ++i) {
             ranges.push_back(CellsTouching(service, scheduled[i].start));
         }
-        const std::vector<std::int64_t> counts = unit_.CountOccupiedCells(ranges);
+        const std::vector<std::int64_t> busy = unit_.CountBusyResources(ranges, b_.rules.resources);
         for (std::size_t i = first; i < last && free.size() < wanted; ++i) {
-            const Slot& slot = scheduled[i];
-            if (counts[i - first] < b_.rules.resources ||
-                !FreeResources(b_.rules, slot.start, service.duration,
-                               LoadOccupancy(service, slot.start))
-                     .empty()) {
-                free.push_back(slot);
-            }
+            if (busy[i - first] < b_.rules.resources) free.push_back(scheduled[i]);
         }
     }
     return free;
@@ -185,23 +168,41 @@ std::map<std::string, std::string> FlowViews::Describe(const Booking& booking) c
 std::optional<Slot> FlowViews::FindFreeSlot(const Service& service, TimePoint start) {
     std::optional<Slot> slot = ScheduledSlot(service, start);
     if (!slot) return std::nullopt;
-    const std::int64_t count = unit_.CountOccupiedCells({CellsTouching(service, start)}).at(0);
-    if (count < b_.rules.resources ||
-        !FreeResources(b_.rules, start, service.duration, LoadOccupancy(service, start)).empty()) {
-        return slot;
-    }
+    const std::int64_t busy =
+        unit_.CountBusyResources({CellsTouching(service, start)}, b_.rules.resources).at(0);
+    if (busy < b_.rules.resources) return slot;
     return std::nullopt;
 }
 
 std::vector<int> FlowViews::FreeResourcesAt(const Service& service, TimePoint start,
                                             std::size_t spread) {
+    // Chairs are probed a window at a time round from the pivot, and only
+    // until kEnoughFree are found: a confirmation needs one, a few more spare
+    // it a re-read when racers take the first ones (Flow::Confirm reads again
+    // after a pass it lost). The read costs a seek per chair probed, not a
+    // row per occupied cell.
+    constexpr int kProbeWindow = 32;
+    constexpr std::int64_t kEnoughFree = 8;
     if (!ScheduledSlot(service, start)) return {};
-    std::vector<int> free =
-        FreeResources(b_.rules, start, service.duration, LoadOccupancy(service, start));
-    // From the first free resource at or after `spread` round to the end and
-    // back: racers with different spreads start on different resources.
-    const int pivot = static_cast<int>(spread % static_cast<std::size_t>(b_.rules.resources));
-    std::rotate(free.begin(), std::lower_bound(free.begin(), free.end(), pivot), free.end());
+    const int resources = b_.rules.resources;
+    const auto [from, to] = CellsTouching(service, start);
+    const std::int64_t busy = unit_.CountBusyResources({{from, to}}, resources).at(0);
+    if (busy >= resources) return {};
+    const auto wanted = static_cast<std::size_t>(std::min(resources - busy, kEnoughFree));
+    const int pivot = static_cast<int>(spread % static_cast<std::size_t>(resources));
+    std::vector<int> free;
+    for (int offset = 0; offset < resources && free.size() < wanted; offset += kProbeWindow) {
+        std::vector<int> window;
+        for (int i = offset; i < std::min(resources, offset + kProbeWindow); ++i) {
+            window.push_back((pivot + i) % resources);
+        }
+        const std::vector<int> taken = unit_.BusyAmong(from, to, window);
+        for (const int resource : window) {
+            if (!std::binary_search(taken.begin(), taken.end(), resource)) {
+                free.push_back(resource);
+            }
+        }
+    }
     return free;
 }
 

@@ -27,10 +27,11 @@ public:
     Reply Render(Session& session);
     // The free slot of `service` starting exactly at `start`, if any.
     std::optional<Slot> FindFreeSlot(const Service& service, TimePoint start);
-    // Every resource a booking of `service` starting exactly at `start` could
-    // take now, read afresh (only the cells of that slot); empty if `start` is
-    // not a free slot. In ascending order from the first at or after
-    // `spread` % resources, then round from the lowest.
+    // Resources a booking of `service` starting exactly at `start` could take
+    // now, read afresh: empty iff `start` is not a free slot. Otherwise some
+    // of them, not necessarily all: every free one met going round from
+    // `spread` % resources (ascending, then on from the lowest) through at
+    // least the first few free ones, in that order.
     std::vector<int> FreeResourcesAt(const Service& service, TimePoint start, std::size_t spread);
     // True iff the schedule has a slot of `service` starting exactly at
     // `start` (whether or not it is taken); reads nothing.
@@ -42,9 +43,6 @@ private:
     // The cell starts [first, second) that can touch a slot of `service`
     // starting at `start`.
     std::pair<TimePoint, TimePoint> CellsTouching(const Service& service, TimePoint start) const;
-    // The occupied cells that can touch the slot of `service` at `start`:
-    // at most one per cell of the slot and resource, whatever the history.
-    Occupancy LoadOccupancy(const Service& service, TimePoint start);
     // The schedule's slot of `service` at `start` as if nothing were booked.
     std::optional<Slot> ScheduledSlot(const Service& service, TimePoint start) const;
     // The first `wanted` free slots of `service` on `day`, in order.
