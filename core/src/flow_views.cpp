@@ -177,11 +177,15 @@ std::optional<Slot> FlowViews::FindFreeSlot(const Service& service, TimePoint st
 std::vector<int> FlowViews::FreeResourcesAt(const Service& service, TimePoint start,
                                             std::size_t spread) {
     // Chairs are probed a window at a time round from the pivot, and only
-    // until kEnoughFree are found: a confirmation needs one, a few more spare
-    // it a re-read when racers take the first ones (Flow::Confirm reads again
-    // after a pass it lost). The read costs a seek per chair probed, not a
-    // row per occupied cell.
-    constexpr int kProbeWindow = 32;
+    // until kEnoughFree are found (or all the count says are free): a
+    // confirmation needs one, a few more spare it a re-read when racers take
+    // the first ones (Flow::Confirm reads again after a pass it lost). Each
+    // window is twice the last (up to kLargestWindow, well inside both
+    // databases' limit on parameters), so a nearly full time with 1,000
+    // chairs takes at most five statements. A chair probed costs one index
+    // seek, not a row per occupied cell; a full time costs only the count.
+    constexpr std::int64_t kFirstWindow = 32;
+    constexpr std::int64_t kLargestWindow = 512;
     constexpr std::int64_t kEnoughFree = 8;
     if (!ScheduledSlot(service, start)) return {};
     const int resources = b_.rules.resources;
@@ -191,10 +195,14 @@ std::vector<int> FlowViews::FreeResourcesAt(const Service& service, TimePoint st
     const auto wanted = static_cast<std::size_t>(std::min(resources - busy, kEnoughFree));
     const int pivot = static_cast<int>(spread % static_cast<std::size_t>(resources));
     std::vector<int> free;
-    for (int offset = 0; offset < resources && free.size() < wanted; offset += kProbeWindow) {
+    std::int64_t window_size = kFirstWindow;
+    for (int offset = 0; offset < resources && free.size() < wanted;
+         window_size = std::min(window_size * 2, kLargestWindow)) {
+        const int end = static_cast<int>(std::min<std::int64_t>(resources, offset + window_size));
         std::vector<int> window;
-        for (int i = offset; i < std::min(resources, offset + kProbeWindow); ++i) {
-            window.push_back((pivot + i) % resources);
+        window.reserve(static_cast<std::size_t>(end - offset));
+        for (; offset < end; ++offset) {
+            window.push_back(static_cast<int>((std::int64_t{pivot} + offset) % resources));
         }
         const std::vector<int> taken = unit_.BusyAmong(from, to, window);
         for (const int resource : window) {
