@@ -1,7 +1,7 @@
 #include "bookings_sql.hpp"
 
+#include <functional>
 #include <string>
-#include <string_view>
 
 namespace bookbot::backends {
 namespace {
@@ -141,21 +141,21 @@ std::vector<core::OccupiedCell> OccupiedCellRows(SqlConnection& conn, TimePoint 
 
 namespace {
 
-// `aggregate` over the cells with start in each range [first, second) that
-// also meet `filter` (which may use the leading `params`), one row per range
-// tagged with its position, in one UNION ALL statement: one round trip.
-std::vector<std::int64_t> AggregatePerRange(
+// COUNT(*) of the cells `c` with start in each range [first, second) that also
+// meet `filter` (given the placeholder of the range's start; it may use the
+// leading `params`), one row per range tagged with its position, in one
+// UNION ALL statement: one round trip.
+std::vector<std::int64_t> CountPerRange(
     SqlConnection& conn, const std::vector<std::pair<TimePoint, TimePoint>>& ranges,
-    std::string_view aggregate, std::string_view filter, SqlParams params) {
+    const std::function<std::string(const std::string& from)>& filter, SqlParams params) {
     if (ranges.empty()) return {};
     std::string sql;
     params.reserve(params.size() + ranges.size() * 2);
     for (std::size_t i = 0; i < ranges.size(); ++i) {
-        sql += (i == 0 ? "" : " UNION ALL ") + std::string("SELECT ") + std::to_string(i) + ", ";
-        sql += aggregate;
-        sql += " FROM booking_cells WHERE cell_start >= $" + std::to_string(params.size() + 1) +
-               " AND cell_start < $" + std::to_string(params.size() + 2);
-        sql += filter;
+        const std::string from = "$" + std::to_string(params.size() + 1);
+        sql += (i == 0 ? "" : " UNION ALL ") + std::string("SELECT ") + std::to_string(i) +
+               ", COUNT(*) FROM booking_cells c WHERE c.cell_start >= " + from +
+               " AND c.cell_start < $" + std::to_string(params.size() + 2) + filter(from);
         params.emplace_back(ToEpochMillis(ranges[i].first));
         params.emplace_back(ToEpochMillis(ranges[i].second));
     }
@@ -170,16 +170,30 @@ std::vector<std::int64_t> AggregatePerRange(
 
 std::vector<std::int64_t> CountOccupiedCellRows(
     SqlConnection& conn, const std::vector<std::pair<TimePoint, TimePoint>>& ranges) {
-    return AggregatePerRange(conn, ranges, "COUNT(*)", "", {});
+    return CountPerRange(conn, ranges, [](const std::string&) { return std::string(); }, {});
 }
 
 std::vector<std::int64_t> CountBusyResourceRows(
     SqlConnection& conn, const std::vector<std::pair<TimePoint, TimePoint>>& ranges,
     int resources) {
-    // A range scan of the index on (cell_start, resource, booking_id) alone
-    // (migrations/0007): the rows counted never leave the database.
-    return AggregatePerRange(conn, ranges, "COUNT(DISTINCT resource)", " AND resource < $1",
-                             {std::int64_t{resources}});
+    // Each busy resource once: the cells in the range with none of the same
+    // resource before them in it. Not COUNT(DISTINCT resource): SQLite answers
+    // that with a temporary B-tree per range, whose page cache costs more
+    // (allocating and faulting in ~90 KB) than the count. This way it is a
+    // range of the index on (cell_start, resource, booking_id) (migrations/
+    // 0007) and a primary-key seek per cell found, no rows leave the database
+    // (EXPLAIN QUERY PLAN: "SEARCH c USING COVERING INDEX
+    // booking_cells_by_start", "CORRELATED SCALAR SUBQUERY ... SEARCH e USING
+    // COVERING INDEX sqlite_autoindex_booking_cells_1 (resource=? AND
+    // cell_start>? AND cell_start<?)").
+    return CountPerRange(
+        conn, ranges,
+        [](const std::string& from) {
+            return " AND c.resource < $1 AND NOT EXISTS (SELECT 1 FROM booking_cells e"
+                   " WHERE e.resource = c.resource AND e.cell_start >= " +
+                   from + " AND e.cell_start < c.cell_start)";
+        },
+        {std::int64_t{resources}});
 }
 
 std::vector<int> BusyResourcesAmong(SqlConnection& conn, TimePoint from, TimePoint to,
