@@ -55,7 +55,8 @@ std::optional<Slot> FlowViews::ScheduledSlot(const Service& service, TimePoint s
 std::vector<Slot> FlowViews::FreeTimes(const Service& service, LocalDate day, std::size_t wanted) {
     // The schedule's slots of the day, as if nothing were booked; then, a
     // chunk at a time and only as far as `wanted` reaches, one count per slot
-    // of the resources a cell blocks it on: fewer than all leave one free.
+    // of the resources busy for it (holding a cell that touches it): fewer
+    // than all leave one free.
     constexpr std::size_t kChunk = 16;
     const std::vector<Slot> scheduled =
         FreeSlots(b_.rules, service.duration, day, now_, Occupancy{});

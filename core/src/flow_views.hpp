@@ -28,10 +28,10 @@ public:
     // The free slot of `service` starting exactly at `start`, if any.
     std::optional<Slot> FindFreeSlot(const Service& service, TimePoint start);
     // Resources a booking of `service` starting exactly at `start` could take
-    // now, read afresh: empty iff `start` is not a free slot. Otherwise some
-    // of them, not necessarily all: every free one met going round from
-    // `spread` % resources (ascending, then on from the lowest) through at
-    // least the first few free ones, in that order.
+    // now, read afresh: empty iff `start` is not a free slot. Otherwise the
+    // free ones among the resources probed going round from `spread` %
+    // resources (ascending, then on from the lowest), in that order; probing
+    // stops after a window holding the first few free ones (or all there are).
     std::vector<int> FreeResourcesAt(const Service& service, TimePoint start, std::size_t spread);
     // True iff the schedule has a slot of `service` starting exactly at
     // `start` (whether or not it is taken); reads nothing.

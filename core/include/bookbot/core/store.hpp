@@ -125,8 +125,9 @@ public:
     // `resources` hold an occupied cell with start in it, each counted once
     // however many of its cells lie there; cells of resources >= `resources`
     // (chairs a business no longer has) are not counted. The counts in the
-    // order of `ranges`, in one statement answered by the index on the cell
-    // start (no rows travel). Ranges may overlap. With a slot's touching range
+    // order of `ranges`, in one statement answered by the indexes (a range of
+    // the one on the cell start, a key seek per cell in it; no rows travel).
+    // Ranges may overlap. With a slot's touching range
     // (every cell that overlaps the slot starts in it), count < resources
     // iff some resource is free for the whole slot.
     virtual std::vector<std::int64_t> CountBusyResources(
