@@ -1,6 +1,5 @@
 #include "bookings_sql.hpp"
 
-#include <functional>
 #include <string>
 
 namespace bookbot::backends {
@@ -139,23 +138,17 @@ std::vector<core::OccupiedCell> OccupiedCellRows(SqlConnection& conn, TimePoint 
     return cells;
 }
 
-namespace {
-
-// COUNT(*) of the cells `c` with start in each range [first, second) that also
-// meet `filter` (given the placeholder of the range's start; it may use the
-// leading `params`), one row per range tagged with its position, in one
-// UNION ALL statement: one round trip.
-std::vector<std::int64_t> CountPerRange(
-    SqlConnection& conn, const std::vector<std::pair<TimePoint, TimePoint>>& ranges,
-    const std::function<std::string(const std::string& from)>& filter, SqlParams params) {
+std::vector<std::int64_t> CountOccupiedCellRows(
+    SqlConnection& conn, const std::vector<std::pair<TimePoint, TimePoint>>& ranges) {
     if (ranges.empty()) return {};
+    // One COUNT per range, tagged with its position: one round trip.
     std::string sql;
-    params.reserve(params.size() + ranges.size() * 2);
+    SqlParams params;
+    params.reserve(ranges.size() * 2);
     for (std::size_t i = 0; i < ranges.size(); ++i) {
-        const std::string from = "$" + std::to_string(params.size() + 1);
         sql += (i == 0 ? "" : " UNION ALL ") + std::string("SELECT ") + std::to_string(i) +
-               ", COUNT(*) FROM booking_cells c WHERE c.cell_start >= " + from +
-               " AND c.cell_start < $" + std::to_string(params.size() + 2) + filter(from);
+               ", COUNT(*) FROM booking_cells WHERE cell_start >= $" + std::to_string(2 * i + 1) +
+               " AND cell_start < $" + std::to_string(2 * i + 2);
         params.emplace_back(ToEpochMillis(ranges[i].first));
         params.emplace_back(ToEpochMillis(ranges[i].second));
     }
@@ -164,38 +157,6 @@ std::vector<std::int64_t> CountPerRange(
         counts.at(static_cast<std::size_t>(row.Int(0))) = row.Int(1);
     }
     return counts;
-}
-
-}  // namespace
-
-std::vector<std::int64_t> CountOccupiedCellRows(
-    SqlConnection& conn, const std::vector<std::pair<TimePoint, TimePoint>>& ranges) {
-    return CountPerRange(conn, ranges, [](const std::string&) { return std::string(); }, {});
-}
-
-std::vector<std::int64_t> CountBusyResourceRows(
-    SqlConnection& conn, const std::vector<std::pair<TimePoint, TimePoint>>& ranges,
-    int resources) {
-    // Each busy resource once: the cells in the range with none of the same
-    // resource before them in it. Not COUNT(DISTINCT resource): SQLite answers
-    // that with a temporary B-tree per range, whose page cache costs more
-    // (allocating and faulting in ~90 KB) than the count. This way it is a
-    // range of the index on (cell_start, resource, booking_id) (migrations/
-    // 0007) and a primary-key seek per cell found, no rows leave the database
-    // (EXPLAIN QUERY PLAN: "SEARCH c USING COVERING INDEX
-    // booking_cells_by_start", "CORRELATED SCALAR SUBQUERY ... SEARCH e USING
-    // COVERING INDEX sqlite_autoindex_booking_cells_1 (resource=? AND
-    // cell_start>? AND cell_start<?)"; PostgreSQL 15: "Nested Loop Anti Join",
-    // "Index Only Scan using booking_cells_by_start on booking_cells c",
-    // "Index Only Scan using booking_cells_pkey on booking_cells e").
-    return CountPerRange(
-        conn, ranges,
-        [](const std::string& from) {
-            return " AND c.resource < $1 AND NOT EXISTS (SELECT 1 FROM booking_cells e"
-                   " WHERE e.resource = c.resource AND e.cell_start >= " +
-                   from + " AND e.cell_start < c.cell_start)";
-        },
-        {std::int64_t{resources}});
 }
 
 std::vector<int> BusyResourcesAmong(SqlConnection& conn, TimePoint from, TimePoint to,

@@ -32,9 +32,6 @@ std::vector<core::OccupiedCell> OccupiedCellRows(SqlConnection& conn, core::Time
                                                  core::TimePoint to);
 std::vector<std::int64_t> CountOccupiedCellRows(
     SqlConnection& conn, const std::vector<std::pair<core::TimePoint, core::TimePoint>>& ranges);
-std::vector<std::int64_t> CountBusyResourceRows(
-    SqlConnection& conn, const std::vector<std::pair<core::TimePoint, core::TimePoint>>& ranges,
-    int resources);
 std::vector<int> BusyResourcesAmong(SqlConnection& conn, core::TimePoint from, core::TimePoint to,
                                     const std::vector<int>& candidates);
 

@@ -286,11 +286,6 @@ public:
         return CountOccupiedCellRows(conn_, ranges);
     }
 
-    std::vector<std::int64_t> CountBusyResources(
-        const std::vector<std::pair<TimePoint, TimePoint>>& ranges, int resources) override {
-        return CountBusyResourceRows(conn_, ranges, resources);
-    }
-
     std::vector<int> BusyAmong(TimePoint from, TimePoint to,
                                const std::vector<int>& candidates) override {
         return BusyResourcesAmong(conn_, from, to, candidates);

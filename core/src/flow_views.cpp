@@ -55,8 +55,8 @@ std::optional<Slot> FlowViews::ScheduledSlot(const Service& service, TimePoint s
 std::vector<Slot> FlowViews::FreeTimes(const Service& service, LocalDate day, std::size_t wanted) {
     // The schedule's slots of the day, as if nothing were booked; then, a
     // chunk at a time and only as far as `wanted` reaches, one count per slot
-    // of the resources busy for it (holding a cell that touches it): fewer
-    // than all leave one free.
+    // of the cells that can block it. Fewer such cells than resources leave a
+    // resource free; only a slot the count cannot clear is probed for one.
     constexpr std::size_t kChunk = 16;
     const std::vector<Slot> scheduled =
         FreeSlots(b_.rules, service.duration, day, now_, Occupancy{});
@@ -68,9 +68,12 @@ std::vector<Slot> FlowViews::FreeTimes(const Service& service, LocalDate day, st
         for (std::size_t i = first; i < last; ++i) {
             ranges.push_back(CellsTouching(service, scheduled[i].start));
         }
-        const std::vector<std::int64_t> busy = unit_.CountBusyResources(ranges, b_.rules.resources);
+        const std::vector<std::int64_t> counts = unit_.CountOccupiedCells(ranges);
         for (std::size_t i = first; i < last && free.size() < wanted; ++i) {
-            if (busy[i - first] < b_.rules.resources) free.push_back(scheduled[i]);
+            const auto [from, to] = ranges[i - first];
+            if (counts[i - first] < b_.rules.resources || !ProbeFree(from, to, 0, 1).empty()) {
+                free.push_back(scheduled[i]);
+            }
         }
     }
     return free;
@@ -169,35 +172,39 @@ std::map<std::string, std::string> FlowViews::Describe(const Booking& booking) c
 std::optional<Slot> FlowViews::FindFreeSlot(const Service& service, TimePoint start) {
     std::optional<Slot> slot = ScheduledSlot(service, start);
     if (!slot) return std::nullopt;
-    const std::int64_t busy =
-        unit_.CountBusyResources({CellsTouching(service, start)}, b_.rules.resources).at(0);
-    if (busy < b_.rules.resources) return slot;
+    const auto [from, to] = CellsTouching(service, start);
+    if (unit_.CountOccupiedCells({{from, to}}).at(0) < b_.rules.resources ||
+        !ProbeFree(from, to, 0, 1).empty()) {
+        return slot;
+    }
     return std::nullopt;
 }
 
 std::vector<int> FlowViews::FreeResourcesAt(const Service& service, TimePoint start,
                                             std::size_t spread) {
-    // Chairs are probed a window at a time round from the pivot, and only
-    // until kEnoughFree are found (or all the count says are free): a
-    // confirmation needs one, a few more spare it a re-read when racers take
-    // the first ones (Flow::Confirm reads again after a pass it lost). Each
-    // window is twice the last (up to kLargestWindow, well inside both
-    // databases' limit on parameters), so a nearly full time with 1,000
-    // chairs takes at most five statements. A chair probed costs one index
-    // seek, not a row per occupied cell; a full time costs only the count.
+    // A confirmation needs one free chair; a few more spare it a re-read when
+    // racers take the first ones (Flow::Confirm reads again after a pass it
+    // lost).
+    constexpr std::size_t kEnoughFree = 8;
+    if (!ScheduledSlot(service, start)) return {};
+    const auto [from, to] = CellsTouching(service, start);
+    const int pivot = static_cast<int>(spread % static_cast<std::size_t>(b_.rules.resources));
+    return ProbeFree(from, to, pivot, kEnoughFree);
+}
+
+std::vector<int> FlowViews::ProbeFree(TimePoint from, TimePoint to, int pivot, std::size_t enough) {
+    // Each window twice the last (up to kLargestWindow, well inside both
+    // databases' limit on parameters): a full time with 1,000 chairs takes
+    // five statements. A chair probed costs one primary-key seek. (Measured
+    // against an exact count of the busy chairs first: counting them costs a
+    // seek per occupied cell, more than probing the whole ring; COUNT(DISTINCT)
+    // makes SQLite build a temporary B-tree per count, slower still.)
     constexpr std::int64_t kFirstWindow = 32;
     constexpr std::int64_t kLargestWindow = 512;
-    constexpr std::int64_t kEnoughFree = 8;
-    if (!ScheduledSlot(service, start)) return {};
     const int resources = b_.rules.resources;
-    const auto [from, to] = CellsTouching(service, start);
-    const std::int64_t busy = unit_.CountBusyResources({{from, to}}, resources).at(0);
-    if (busy >= resources) return {};
-    const auto wanted = static_cast<std::size_t>(std::min(resources - busy, kEnoughFree));
-    const int pivot = static_cast<int>(spread % static_cast<std::size_t>(resources));
     std::vector<int> free;
     std::int64_t window_size = kFirstWindow;
-    for (int offset = 0; offset < resources && free.size() < wanted;
+    for (int offset = 0; offset < resources && free.size() < enough;
          window_size = std::min(window_size * 2, kLargestWindow)) {
         const int end = static_cast<int>(std::min<std::int64_t>(resources, offset + window_size));
         std::vector<int> window;

@@ -29,9 +29,7 @@ public:
     std::optional<Slot> FindFreeSlot(const Service& service, TimePoint start);
     // Resources a booking of `service` starting exactly at `start` could take
     // now, read afresh: empty iff `start` is not a free slot. Otherwise the
-    // free ones among the resources probed going round from `spread` %
-    // resources (ascending, then on from the lowest), in that order; probing
-    // stops after a window holding the first few free ones (or all there are).
+    // first few free ones going round from `spread` % resources (ProbeFree).
     std::vector<int> FreeResourcesAt(const Service& service, TimePoint start, std::size_t spread);
     // True iff the schedule has a slot of `service` starting exactly at
     // `start` (whether or not it is taken); reads nothing.
@@ -43,6 +41,12 @@ private:
     // The cell starts [first, second) that can touch a slot of `service`
     // starting at `start`.
     std::pair<TimePoint, TimePoint> CellsTouching(const Service& service, TimePoint start) const;
+    // The free resources (below rules.resources) among those probed for cells
+    // starting in [from, to), going round from `pivot` (ascending, then on
+    // from the lowest), in that order. Probing goes a window at a time and
+    // stops after the window where `enough` have been found (or at the end
+    // of the ring): empty iff no resource is free.
+    std::vector<int> ProbeFree(TimePoint from, TimePoint to, int pivot, std::size_t enough);
     // The schedule's slot of `service` at `start` as if nothing were booked.
     std::optional<Slot> ScheduledSlot(const Service& service, TimePoint start) const;
     // The first `wanted` free slots of `service` on `day`, in order.

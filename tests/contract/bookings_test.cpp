@@ -203,8 +203,8 @@ TEST_CASE_METHOD(StoreFixture, "occupied cells are counted per range", "[booking
 }
 
 // Chair 0: three cells from ten; chair 1: one at 10:15; chair 2: one off the
-// 15-minute grid at 10:05 (left by an earlier slot step); chair 5 (a chair
-// the business may no longer have): ten; chair 7: noon.
+// 15-minute grid at 10:05 (left by an earlier slot step); chair 5: ten;
+// chair 7: noon.
 void FillChairs(core::Store& store) {
     store.Write([&](UnitOfWork& u) {
         REQUIRE(u.InsertBooking(MakeBooking("a", 0, kTen, 45min), Cells(kTen, 45min), kT0));
@@ -212,28 +212,6 @@ void FillChairs(core::Store& store) {
         REQUIRE(u.InsertBooking(MakeBooking("c", 2, kTen + 5min, 5min), {kTen + 5min}, kT0));
         REQUIRE(u.InsertBooking(MakeBooking("d", 5, kTen, 30min), Cells(kTen, 30min), kT0));
         REQUIRE(u.InsertBooking(MakeBooking("e", 7, kTen + 2h, 15min), {kTen + 2h}, kT0));
-    });
-}
-
-TEST_CASE_METHOD(StoreFixture,
-                 "busy resources are counted once each, below the limit, off the grid too",
-                 "[bookings]") {
-    FillChairs(*store);
-    store->Read([&](UnitOfWork& u) {
-        CHECK(u.CountBusyResources({}, 5).empty());
-        CHECK(u.CountBusyResources({{kTen, kTen + 30min},
-                                    {kTen, kTen + 15min},
-                                    {kTen + 10min, kTen + 1h},
-                                    {kTen + 1h, kTen + 2h},
-                                    {kT0, kTen},
-                                    {kTen, kTen + 30min}},
-                                   5) == std::vector<std::int64_t>{3, 2, 2, 0, 0, 3});
-        // Chair 5 counts once the business has six chairs; chair 7 at noon
-        // once it has eight.
-        CHECK(u.CountBusyResources({{kTen, kTen + 30min}, {kTen + 2h, kTen + 3h}}, 6) ==
-              std::vector<std::int64_t>{4, 0});
-        CHECK(u.CountBusyResources({{kTen, kTen + 30min}, {kTen + 2h, kTen + 3h}}, 8) ==
-              std::vector<std::int64_t>{4, 1});
     });
 }
 

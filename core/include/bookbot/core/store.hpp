@@ -121,17 +121,6 @@ public:
     // grow with bookings outside the ranges. Ranges may overlap.
     virtual std::vector<std::int64_t> CountOccupiedCells(
         const std::vector<std::pair<TimePoint, TimePoint>>& ranges) = 0;
-    // For each range [first, second), how many distinct resources below
-    // `resources` hold an occupied cell with start in it, each counted once
-    // however many of its cells lie there; cells of resources >= `resources`
-    // (chairs a business no longer has) are not counted. The counts in the
-    // order of `ranges`, in one statement answered by the indexes (a range of
-    // the one on the cell start, a key seek per cell in it; no rows travel).
-    // Ranges may overlap. With a slot's touching range
-    // (every cell that overlaps the slot starts in it), count < resources
-    // iff some resource is free for the whole slot.
-    virtual std::vector<std::int64_t> CountBusyResources(
-        const std::vector<std::pair<TimePoint, TimePoint>>& ranges, int resources) = 0;
     // The resources among `candidates` with an occupied cell starting in
     // [from, to), ascending, each once. One statement; cost grows with the
     // candidates (one primary-key seek each), not with the bookings or the
