@@ -193,14 +193,14 @@ std::vector<int> FlowViews::FreeResourcesAt(const Service& service, TimePoint st
 }
 
 std::vector<int> FlowViews::ProbeFree(TimePoint from, TimePoint to, int pivot, std::size_t enough) {
-    // Each window twice the last (up to kLargestWindow, well inside both
-    // databases' limit on parameters): a full time with 1,000 chairs takes
-    // five statements. A chair probed costs one primary-key seek. (Measured
-    // against an exact count of the busy chairs first: counting them costs a
-    // seek per occupied cell, more than probing the whole ring; COUNT(DISTINCT)
-    // makes SQLite build a temporary B-tree per count, slower still.)
+    // Each window twice the last (up to kLargestWindow, inside SQLite's limit
+    // of 500 terms of a compound statement, see UnitOfWork::BusyAmong's SQL):
+    // a full time with 1,000 chairs takes six statements. A chair probed costs one primary-key
+    // seek. (Measured against an exact count of the busy chairs first: counting them costs a seek
+    // per occupied cell, more than probing the whole ring; COUNT(DISTINCT) makes SQLite build a
+    // temporary B-tree per count, slower still.)
     constexpr std::int64_t kFirstWindow = 32;
-    constexpr std::int64_t kLargestWindow = 512;
+    constexpr std::int64_t kLargestWindow = 256;
     const int resources = b_.rules.resources;
     std::vector<int> free;
     std::int64_t window_size = kFirstWindow;

@@ -124,7 +124,7 @@ public:
     // The resources among `candidates` with an occupied cell starting in
     // [from, to), ascending, each once. One statement; cost grows with the
     // candidates (one primary-key seek each), not with the bookings or the
-    // other resources. Empty `candidates` give an empty answer.
+    // other resources. At most 256 candidates; none gives an empty answer.
     virtual std::vector<int> BusyAmong(TimePoint from, TimePoint to,
                                        const std::vector<int>& candidates) = 0;
 
