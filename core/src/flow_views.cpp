@@ -182,10 +182,10 @@ std::optional<Slot> FlowViews::FindFreeSlot(const Service& service, TimePoint st
 
 std::vector<int> FlowViews::FreeResourcesAt(const Service& service, TimePoint start,
                                             std::size_t spread) {
-    // A confirmation needs one free chair; a few more spare it a re-read when
-    // racers take the first ones (Flow::Confirm reads again after a pass it
-    // lost).
-    constexpr std::size_t kEnoughFree = 8;
+    // A confirmation needs one free chair; a second spares it a re-read when
+    // a racer takes the first (Flow::Confirm reads again after a pass it
+    // lost). More cost probes: at 5 % free, each one found costs 20 seeks.
+    constexpr std::size_t kEnoughFree = 2;
     if (!ScheduledSlot(service, start)) return {};
     const auto [from, to] = CellsTouching(service, start);
     const int pivot = static_cast<int>(spread % static_cast<std::size_t>(b_.rules.resources));
