@@ -71,7 +71,7 @@ std::vector<Slot> FlowViews::FreeTimes(const Service& service, LocalDate day, st
         const std::vector<std::int64_t> counts = unit_.CountOccupiedCells(ranges);
         for (std::size_t i = first; i < last && free.size() < wanted; ++i) {
             const auto [from, to] = ranges[i - first];
-            if (counts[i - first] < b_.rules.resources || !ProbeFree(from, to, 0, 1).empty()) {
+            if (AnyFree(from, to, counts[i - first])) {
                 free.push_back(scheduled[i]);
             }
         }
@@ -173,10 +173,7 @@ std::optional<Slot> FlowViews::FindFreeSlot(const Service& service, TimePoint st
     std::optional<Slot> slot = ScheduledSlot(service, start);
     if (!slot) return std::nullopt;
     const auto [from, to] = CellsTouching(service, start);
-    if (unit_.CountOccupiedCells({{from, to}}).at(0) < b_.rules.resources ||
-        !ProbeFree(from, to, 0, 1).empty()) {
-        return slot;
-    }
+    if (AnyFree(from, to, unit_.CountOccupiedCells({{from, to}}).at(0))) return slot;
     return std::nullopt;
 }
 
@@ -190,6 +187,27 @@ std::vector<int> FlowViews::FreeResourcesAt(const Service& service, TimePoint st
     const auto [from, to] = CellsTouching(service, start);
     const int pivot = static_cast<int>(spread % static_cast<std::size_t>(b_.rules.resources));
     return ProbeFree(from, to, pivot, kEnoughFree);
+}
+
+bool FlowViews::AnyFree(TimePoint from, TimePoint to, std::int64_t occupied_cells) {
+    // Fewer occupied cells than chairs leave one free. A few cells (a small
+    // business) are read outright: one short range read costs less than a
+    // probe statement with a term per chair. Many are probed.
+    constexpr std::int64_t kReadCellsUpTo = 64;
+    const int resources = b_.rules.resources;
+    if (occupied_cells < resources) return true;
+    if (occupied_cells > kReadCellsUpTo) return !ProbeFree(from, to, 0, 1).empty();
+    std::vector<bool> busy(static_cast<std::size_t>(resources), false);
+    int busy_count = 0;
+    for (const OccupiedCell& cell : unit_.OccupiedCells(from, to)) {
+        if (cell.resource < 0 || cell.resource >= resources) continue;  // a chair since removed
+        const auto seat = static_cast<std::size_t>(cell.resource);
+        if (!busy[seat]) {
+            busy[seat] = true;
+            ++busy_count;
+        }
+    }
+    return busy_count < resources;
 }
 
 std::vector<int> FlowViews::ProbeFree(TimePoint from, TimePoint to, int pivot, std::size_t enough) {

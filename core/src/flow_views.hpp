@@ -47,6 +47,9 @@ private:
     // stops after the window where `enough` have been found (or at the end
     // of the ring): empty iff no resource is free.
     std::vector<int> ProbeFree(TimePoint from, TimePoint to, int pivot, std::size_t enough);
+    // Whether some chair has no cell starting in [from, to), which holds
+    // `occupied_cells` occupied cells (CountOccupiedCells).
+    bool AnyFree(TimePoint from, TimePoint to, std::int64_t occupied_cells);
     // The schedule's slot of `service` at `start` as if nothing were booked.
     std::optional<Slot> ScheduledSlot(const Service& service, TimePoint start) const;
     // The first `wanted` free slots of `service` on `day`, in order.

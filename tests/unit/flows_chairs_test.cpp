@@ -118,5 +118,45 @@ TEST_CASE("a time with every chair busy is not offered", "[flows][chairs]") {
     CHECK(alice.Upcoming().empty());
 }
 
+TEST_CASE("a small business: more busy cells than chairs still leaves a chair free",
+          "[flows][chairs]") {
+    // Three chairs, read cell by cell (few cells): at ten, chair 0 holds both
+    // cells of the slot, chair 1 the first, and a chair the business no longer
+    // has one more. Four occupied cells, one chair free.
+    core::Business shop = core::DemoBusiness();
+    shop.rules.resources = 3;
+    Bot bot(shop);
+    const core::TimePoint ten = BerlinTime(1, 10);
+    bot.store().Write([&](core::UnitOfWork& u) {
+        auto book = [&](int chair, core::TimePoint start, std::vector<core::TimePoint> cells) {
+            core::Booking b;
+            b.customer = {"telegram", "regular" + std::to_string(chair)};
+            b.chat_id = b.customer.user_id;
+            b.service_id = "cut";
+            b.resource = chair;
+            b.starts_at = start;
+            b.ends_at = start + 15min * static_cast<int>(cells.size());
+            REQUIRE(u.InsertBooking(b, cells, kMonday0800));
+        };
+        book(0, ten, {ten, ten + 15min});
+        book(1, ten - 15min, {ten - 15min, ten});
+        book(5, ten, {ten});
+    });
+    ChatUser alice(bot, "alice");
+    OpenTimes(alice);
+    REQUIRE(alice.HasButton("10:00"));
+    alice.Press("10:00");
+    alice.Press("Yes");
+    REQUIRE(alice.Replies().front().text ==
+            "Booked: Haircut on Tue 03.03. at 10:00. See you then!");
+    REQUIRE(alice.Upcoming().size() == 1);
+    CHECK(alice.Upcoming()[0].resource == 2);
+
+    ChatUser bob(bot, "bob");
+    OpenTimes(bob);
+    CHECK_FALSE(bob.HasButton("10:00"));
+    CHECK(bob.HasButton("09:00"));
+}
+
 }  // namespace
 }  // namespace bookbot::testing
