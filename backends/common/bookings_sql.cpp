@@ -163,26 +163,41 @@ std::vector<std::int64_t> CountOccupiedCellRows(
 std::vector<int> BusyResourcesAmong(SqlConnection& conn, TimePoint from, TimePoint to,
                                     const std::vector<int>& candidates) {
     if (candidates.empty()) return {};
-    // One primary-key seek per candidate (resource = $k and a range on
-    // cell_start), in one UNION ALL statement; MIN yields NULL for a free one.
-    // Not "resource IN (...)": SQLite builds a temporary B-tree of the list
-    // (OpenEphemeral), whose page cache costs more than the seeks. EXPLAIN
-    // QUERY PLAN: "SEARCH booking_cells USING COVERING INDEX
-    // sqlite_autoindex_booking_cells_1 (resource=? AND cell_start>? AND
-    // cell_start<?)" per term; PostgreSQL 15: "Index Only Scan using
-    // booking_cells_pkey" per term. SQLite takes at most 500 terms.
     std::string sql;
     SqlParams params = {ToEpochMillis(from), ToEpochMillis(to)};
     params.reserve(candidates.size() + 2);
-    for (std::size_t i = 0; i < candidates.size(); ++i) {
-        sql += (i == 0 ? "" : " UNION ALL ") +
-               std::string("SELECT MIN(resource) FROM booking_cells WHERE resource = $") +
-               std::to_string(i + 3) + " AND cell_start >= $1 AND cell_start < $2";
-        params.emplace_back(std::int64_t{candidates[i]});
+    if (conn.InListBuildsTable()) {
+        // SQLite: one primary-key seek per candidate (resource = $k and a
+        // range on cell_start), in one UNION ALL statement; MIN yields NULL
+        // for a free one. Not "resource IN (...)": SQLite builds a temporary
+        // B-tree of the list (OpenEphemeral), whose page cache costs more than
+        // the seeks. EXPLAIN QUERY PLAN: "SEARCH booking_cells USING COVERING
+        // INDEX sqlite_autoindex_booking_cells_1 (resource=? AND
+        // cell_start>? AND cell_start<?)" per term. At most 500 terms.
+        for (std::size_t i = 0; i < candidates.size(); ++i) {
+            sql += (i == 0 ? "" : " UNION ALL ") +
+                   std::string("SELECT MIN(resource) FROM booking_cells WHERE resource = $") +
+                   std::to_string(i + 3) + " AND cell_start >= $1 AND cell_start < $2";
+            params.emplace_back(std::int64_t{candidates[i]});
+        }
+    } else {
+        // PostgreSQL: the busy chairs of the whole range, from the covering
+        // index on (cell_start, resource, booking_id), kept below if they are
+        // candidates. Measured in the peer bench (1,000 chairs, 900 booked at
+        // one time), this beat both lists of seeks: server CPU per update
+        // 1.33 ms, against 1.71 with "resource IN ($3, ...)" and 2.3 with the
+        // UNION ALL above (3.5 ms to plan 32 terms, at every execution).
+        sql =
+            "SELECT DISTINCT resource FROM booking_cells WHERE cell_start >= $1"
+            " AND cell_start < $2";
     }
     std::vector<int> busy;
+    std::vector<int> wanted = candidates;
+    std::sort(wanted.begin(), wanted.end());
     for (const SqlRow& row : conn.Exec(sql, params).rows) {
-        if (!row.IsNull(0)) busy.push_back(static_cast<int>(row.Int(0)));
+        if (row.IsNull(0)) continue;
+        const int resource = static_cast<int>(row.Int(0));
+        if (std::binary_search(wanted.begin(), wanted.end(), resource)) busy.push_back(resource);
     }
     std::sort(busy.begin(), busy.end());
     busy.erase(std::unique(busy.begin(), busy.end()), busy.end());
