@@ -1,5 +1,6 @@
 #include "bookings_sql.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace bookbot::backends {
@@ -157,6 +158,50 @@ std::vector<std::int64_t> CountOccupiedCellRows(
         counts.at(static_cast<std::size_t>(row.Int(0))) = row.Int(1);
     }
     return counts;
+}
+
+std::vector<int> BusyResourcesAmong(SqlConnection& conn, TimePoint from, TimePoint to,
+                                    const std::vector<int>& candidates) {
+    if (candidates.empty()) return {};
+    std::string sql;
+    SqlParams params = {ToEpochMillis(from), ToEpochMillis(to)};
+    params.reserve(candidates.size() + 2);
+    if (conn.InListBuildsTable()) {
+        // SQLite: one primary-key seek per candidate (resource = $k and a
+        // range on cell_start), in one UNION ALL statement; MIN yields NULL
+        // for a free one. Not "resource IN (...)": SQLite builds a temporary
+        // B-tree of the list (OpenEphemeral), whose page cache costs more than
+        // the seeks. EXPLAIN QUERY PLAN: "SEARCH booking_cells USING COVERING
+        // INDEX sqlite_autoindex_booking_cells_1 (resource=? AND
+        // cell_start>? AND cell_start<?)" per term. At most 500 terms.
+        for (std::size_t i = 0; i < candidates.size(); ++i) {
+            sql += (i == 0 ? "" : " UNION ALL ") +
+                   std::string("SELECT MIN(resource) FROM booking_cells WHERE resource = $") +
+                   std::to_string(i + 3) + " AND cell_start >= $1 AND cell_start < $2";
+            params.emplace_back(std::int64_t{candidates[i]});
+        }
+    } else {
+        // PostgreSQL: the busy chairs of the whole range, from the covering
+        // index on (cell_start, resource, booking_id), kept below if they are
+        // candidates. Measured in the peer bench (1,000 chairs, 900 booked at
+        // one time), this beat both lists of seeks: server CPU per update
+        // 1.33 ms, against 1.71 with "resource IN ($3, ...)" and 2.3 with the
+        // UNION ALL above (psql took 3.5 ms to plan 32 terms).
+        sql =
+            "SELECT DISTINCT resource FROM booking_cells WHERE cell_start >= $1"
+            " AND cell_start < $2";
+    }
+    std::vector<int> busy;
+    std::vector<int> wanted = candidates;
+    std::sort(wanted.begin(), wanted.end());
+    for (const SqlRow& row : conn.Exec(sql, params).rows) {
+        if (row.IsNull(0)) continue;
+        const int resource = static_cast<int>(row.Int(0));
+        if (std::binary_search(wanted.begin(), wanted.end(), resource)) busy.push_back(resource);
+    }
+    std::sort(busy.begin(), busy.end());
+    busy.erase(std::unique(busy.begin(), busy.end()), busy.end());
+    return busy;
 }
 
 }  // namespace bookbot::backends

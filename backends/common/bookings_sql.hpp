@@ -1,7 +1,7 @@
 #pragma once
 
 // The SQL of the store's bookings and their cells (UnitOfWork::InsertBooking …
-// CountOccupiedCells), written once for both backends.
+// BusyAmong), written once for both backends.
 
 #include <cstdint>
 #include <functional>
@@ -32,5 +32,7 @@ std::vector<core::OccupiedCell> OccupiedCellRows(SqlConnection& conn, core::Time
                                                  core::TimePoint to);
 std::vector<std::int64_t> CountOccupiedCellRows(
     SqlConnection& conn, const std::vector<std::pair<core::TimePoint, core::TimePoint>>& ranges);
+std::vector<int> BusyResourcesAmong(SqlConnection& conn, core::TimePoint from, core::TimePoint to,
+                                    const std::vector<int>& candidates);
 
 }  // namespace bookbot::backends

@@ -286,6 +286,11 @@ public:
         return CountOccupiedCellRows(conn_, ranges);
     }
 
+    std::vector<int> BusyAmong(TimePoint from, TimePoint to,
+                               const std::vector<int>& candidates) override {
+        return BusyResourcesAmong(conn_, from, to, candidates);
+    }
+
     bool AddReminder(std::int64_t booking_id, Millis lead, TimePoint due_at,
                      TimePoint now) override {
         return InsertReminder(conn_, NewId(now), booking_id, lead, due_at, now);

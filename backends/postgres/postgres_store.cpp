@@ -158,6 +158,7 @@ public:
     }
 
     std::string_view SkipLockedSuffix() const override { return " FOR UPDATE SKIP LOCKED"; }
+    bool InListBuildsTable() const override { return false; }
 
     std::string Durability() override {
         return "synchronous_commit=" + Exec("SHOW synchronous_commit", {}).rows.at(0).Text(0);

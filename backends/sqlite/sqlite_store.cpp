@@ -159,6 +159,7 @@ public:
     void LockForMigrations() override {}  // BEGIN IMMEDIATE already excludes other writers.
 
     std::string_view SkipLockedSuffix() const override { return ""; }
+    bool InListBuildsTable() const override { return true; }  // OpenEphemeral
 
     std::string Durability() override {
         static constexpr const char* kNames[] = {"off", "normal", "full", "extra"};

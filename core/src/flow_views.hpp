@@ -27,10 +27,9 @@ public:
     Reply Render(Session& session);
     // The free slot of `service` starting exactly at `start`, if any.
     std::optional<Slot> FindFreeSlot(const Service& service, TimePoint start);
-    // Every resource a booking of `service` starting exactly at `start` could
-    // take now, read afresh (only the cells of that slot); empty if `start` is
-    // not a free slot. In ascending order from the first at or after
-    // `spread` % resources, then round from the lowest.
+    // Resources a booking of `service` starting exactly at `start` could take
+    // now, read afresh: empty iff `start` is not a free slot. Otherwise the
+    // first few free ones going round from `spread` % resources (ProbeFree).
     std::vector<int> FreeResourcesAt(const Service& service, TimePoint start, std::size_t spread);
     // True iff the schedule has a slot of `service` starting exactly at
     // `start` (whether or not it is taken); reads nothing.
@@ -42,9 +41,15 @@ private:
     // The cell starts [first, second) that can touch a slot of `service`
     // starting at `start`.
     std::pair<TimePoint, TimePoint> CellsTouching(const Service& service, TimePoint start) const;
-    // The occupied cells that can touch the slot of `service` at `start`:
-    // at most one per cell of the slot and resource, whatever the history.
-    Occupancy LoadOccupancy(const Service& service, TimePoint start);
+    // The free resources (below rules.resources) among those probed for cells
+    // starting in [from, to), going round from `pivot` (ascending, then on
+    // from the lowest), in that order. Probing goes a window at a time and
+    // stops after the window where `enough` have been found (or at the end
+    // of the ring): empty iff no resource is free.
+    std::vector<int> ProbeFree(TimePoint from, TimePoint to, int pivot, std::size_t enough);
+    // Whether some chair has no cell starting in [from, to), which holds
+    // `occupied_cells` occupied cells (CountOccupiedCells).
+    bool AnyFree(TimePoint from, TimePoint to, std::int64_t occupied_cells);
     // The schedule's slot of `service` at `start` as if nothing were booked.
     std::optional<Slot> ScheduledSlot(const Service& service, TimePoint start) const;
     // The first `wanted` free slots of `service` on `day`, in order.

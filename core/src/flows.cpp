@@ -302,11 +302,12 @@ private:
         // Racers for one time should not all go for the same chair: each
         // customer starts at its own resource (a hash of who it is). The first
         // try reads nothing and takes that resource if it is free; otherwise
-        // the free ones are read (this slot's cells only) and tried from there
-        // round, so losing one chair to another customer means trying the
-        // next, not refusing. A pass that fails found every chair it tried
+        // free ones are read (the first few going round from there) and tried
+        // in that order, so losing one chair to another customer means trying
+        // the next, not refusing. A pass that fails found every chair it tried
         // held by a unit that has committed since, which the next read sees:
-        // at most one pass per chair, then the time is full.
+        // at most one pass per chair, then the time is full (the read says
+        // so: it comes back empty only when no chair is free).
         const std::size_t spread =
             std::hash<std::string>{}(s_.key.platform + '\n' + s_.key.user_id);
         const int guess = static_cast<int>(spread % static_cast<std::size_t>(b_.rules.resources));

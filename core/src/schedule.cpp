@@ -290,20 +290,6 @@ std::vector<Slot> FreeSlots(const ScheduleRules& rules, minutes service_duration
     return FreeSlotsOn(rules, zone, service_duration, local_date, now, occupied);
 }
 
-std::vector<int> FreeResources(const ScheduleRules& rules, TimePoint start,
-                               minutes service_duration, const Occupancy& occupied) {
-    Validate(rules);
-    CheckServiceDuration(service_duration);
-    const TimePoint cells_end = CellsEnd(rules, start, service_duration);
-    std::vector<int> free;
-    for (int resource = 0; resource < rules.resources; ++resource) {
-        if (!occupied.Overlaps(resource, start, cells_end, rules.slot_step)) {
-            free.push_back(resource);
-        }
-    }
-    return free;
-}
-
 std::vector<LocalDate> DaysWithFreeSlots(const ScheduleRules& rules, minutes service_duration,
                                          TimePoint now, const Occupancy& occupied) {
     const date::time_zone& zone = Resolve(rules);

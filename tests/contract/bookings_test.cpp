@@ -202,6 +202,33 @@ TEST_CASE_METHOD(StoreFixture, "occupied cells are counted per range", "[booking
     });
 }
 
+// Chair 0: three cells from ten; chair 1: one at 10:15; chair 2: one off the
+// 15-minute grid at 10:05 (left by an earlier slot step); chair 5: ten;
+// chair 7: noon.
+void FillChairs(core::Store& store) {
+    store.Write([&](UnitOfWork& u) {
+        REQUIRE(u.InsertBooking(MakeBooking("a", 0, kTen, 45min), Cells(kTen, 45min), kT0));
+        REQUIRE(u.InsertBooking(MakeBooking("b", 1, kTen + 15min, 15min), {kTen + 15min}, kT0));
+        REQUIRE(u.InsertBooking(MakeBooking("c", 2, kTen + 5min, 5min), {kTen + 5min}, kT0));
+        REQUIRE(u.InsertBooking(MakeBooking("d", 5, kTen, 30min), Cells(kTen, 30min), kT0));
+        REQUIRE(u.InsertBooking(MakeBooking("e", 7, kTen + 2h, 15min), {kTen + 2h}, kT0));
+    });
+}
+
+TEST_CASE_METHOD(StoreFixture, "busy among candidates names exactly the busy ones", "[bookings]") {
+    FillChairs(*store);
+    store->Read([&](UnitOfWork& u) {
+        CHECK(u.BusyAmong(kTen, kTen + 30min, {}).empty());
+        CHECK(u.BusyAmong(kTen, kTen + 30min, {5, 0, 3, 2, 7, 1, 9}) ==
+              std::vector<int>{0, 1, 2, 5});
+        // Only cells starting in the range count: chair 0's 10:00 and 10:30
+        // cells do not, its 10:15 one does; chair 2's off-grid cell does.
+        CHECK(u.BusyAmong(kTen + 1min, kTen + 20min, {3, 2, 1, 0}) == std::vector<int>{0, 1, 2});
+        CHECK(u.BusyAmong(kTen + 20min, kTen + 30min, {0, 1, 2, 5}).empty());
+        CHECK(u.BusyAmong(kTen, kTen + 15min, {0, 0, 4}) == std::vector<int>{0});
+    });
+}
+
 TEST_CASE_METHOD(StoreFixture, "a booking with no cells is invalid", "[bookings]") {
     REQUIRE_STORAGE_ERROR(store->Write([&](UnitOfWork& u) {
         u.InsertBooking(MakeBooking("a", 0, kTen, 30min), {}, kT0);

@@ -71,6 +71,7 @@ public:
     std::vector<core::Booking> BookingsBetween(TimePoint f, TimePoint t) override { return Forward("BookingsBetween", &UnitOfWork::BookingsBetween, f, t); }
     std::vector<core::OccupiedCell> OccupiedCells(TimePoint f, TimePoint t) override { return Forward("OccupiedCells", &UnitOfWork::OccupiedCells, f, t); }
     std::vector<std::int64_t> CountOccupiedCells(const std::vector<std::pair<TimePoint, TimePoint>>& r) override { return Forward("CountOccupiedCells", &UnitOfWork::CountOccupiedCells, r); }
+    std::vector<int> BusyAmong(TimePoint f, TimePoint t, const std::vector<int>& c) override { return Forward("BusyAmong", &UnitOfWork::BusyAmong, f, t, c); }
     bool AddReminder(std::int64_t b, Millis lead, TimePoint due, TimePoint now) override { return Forward("AddReminder", &UnitOfWork::AddReminder, b, lead, due, now); }
     std::vector<core::Reminder> TakeDueReminders(TimePoint now, std::int64_t l) override { return Forward("TakeDueReminders", &UnitOfWork::TakeDueReminders, now, l); }
     std::optional<TimePoint> NextReminderDue() override { return Forward("NextReminderDue", &UnitOfWork::NextReminderDue); }

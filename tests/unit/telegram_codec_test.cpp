@@ -160,7 +160,13 @@ TEST_CASE("deep nesting and oversized bodies are refused", "[telegram][codec]") 
         return R"({"update_id":1,"x":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
     };
     CHECK_NOTHROW(ParseUpdate(nested(kMaxJsonDepth - 2), kReceivedAt));
+    CHECK_NOTHROW(ParseUpdate(nested(kMaxJsonDepth - 1), kReceivedAt));  // 64 levels in all
     CHECK_THROWS_AS(ParseUpdate(nested(kMaxJsonDepth), kReceivedAt), CodecError);
+    // Brackets, commas and escaped quotes inside a string are text, not nesting.
+    const std::string text = std::string(200, '[') + R"(\\\" ,:{{)";  // JSON for \" ,:{{
+    const ParsedUpdate quoted =
+        ParseUpdate(PrivateMessage(R"("text":")" + text + R"(")"), kReceivedAt);
+    CHECK(quoted.inbound.payload == std::string(200, '[') + R"(\" ,:{{)");
     CHECK_THROWS_AS(ParseUpdate(nested(100'000), kReceivedAt), CodecError);
 
     const std::string padding(kMaxUpdateBytes, ' ');

@@ -62,7 +62,7 @@ TEST_CASE("numbers too large for their field never escape the codec as JSON erro
         REQUIRE_NOTHROW(answer = ParseApiResult(200, R"({"ok":true,"result":)" + body + "}"));
         ExpectCodecErrorOrValue([&] { ParseBotUser(body); });
         ExpectCodecErrorOrValue([&] { ParseWebhookInfo(body); });
-        REQUIRE_NOTHROW(ParseMessageId(body));
+        if (answer.ok) REQUIRE_NOTHROW(ResultJson(answer.answer));
     }
     CHECK_THROWS_AS(ParseUpdate(Message("7", "42", "1e400"), kReceivedAt), CodecError);
     CHECK_THROWS_AS(ParseGetUpdates(R"({"ok":true,"result":[1e400]})", kReceivedAt), CodecError);

@@ -218,8 +218,12 @@ TEST_CASE("ok answers and their results", "[telegram][api]") {
     const ApiResult sent = ParseApiResult(
         200, R"({"ok":true,"result":{"message_id":1029,"chat":{"id":1,"type":"private"}}})");
     REQUIRE(sent.ok);
-    CHECK(ParseMessageId(sent.result) == 1029);
-    CHECK_FALSE(ParseMessageId("true"));
+    CHECK(sent.message_id == 1029);
+    CHECK(ResultJson(sent.answer) == R"({"chat":{"id":1,"type":"private"},"message_id":1029})");
+    const ApiResult edited = ParseApiResult(200, R"({"ok":true,"result":true})");
+    REQUIRE(edited.ok);
+    CHECK_FALSE(edited.message_id);
+    CHECK(ResultJson(edited.answer) == "true");
 
     const BotUser me = ParseBotUser(
         R"({"id":7000000001,"is_bot":true,"first_name":"Salon Bot","username":"salon_booking_bot"})");

@@ -55,8 +55,10 @@ ApiResult ParseApiResult(int http_status, std::string_view body) {
     const bool success_status = http_status >= 200 && http_status < 300;
     if (*ok && success_status) {
         result.ok = true;
-        const Json* value = Member(answer, "result");
-        result.result = value != nullptr ? json::Dump(*value) : "null";
+        result.answer = std::string(body);
+        if (const Json* message = json::ObjectMember(answer, "result")) {
+            result.message_id = Int64(Member(*message, "message_id"));
+        }
         return result;
     }
     const auto code = Int64(Member(answer, "error_code"));
@@ -113,12 +115,16 @@ WebhookInfo ParseWebhookInfo(std::string_view result_json) {
     return out;
 }
 
-std::optional<std::int64_t> ParseMessageId(std::string_view result_json) {
+std::string ResultJson(std::string_view answer) {
+    const Json* value = nullptr;
+    Json parsed;
     try {
-        return Int64(Member(ParseResult(result_json, "sendMessage result"), "message_id"));
+        parsed = json::ParseBounded(answer, kMaxResponseBytes, "Bot API answer");
+        value = Member(parsed, "result");
     } catch (const CodecError&) {
-        return std::nullopt;
+        return "null";  // not from ParseApiResult: it keeps only valid answers
     }
+    return value != nullptr ? json::Dump(*value) : "null";
 }
 
 }  // namespace bookbot::transports::telegram

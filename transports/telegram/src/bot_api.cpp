@@ -87,7 +87,8 @@ ApiResult BotApi::Call(std::string_view method, const std::string& body,
 }
 
 BotUser BotApi::GetMe() const {
-    return ParseOk(*this, "getMe", [&] { return ParseBotUser(Call("getMe", "{}").result); });
+    return ParseOk(*this, "getMe",
+                   [&] { return ParseBotUser(ResultJson(Call("getMe", "{}").answer)); });
 }
 
 void BotApi::SetWebhook(const WebhookSettings& settings) const {
@@ -103,8 +104,9 @@ void BotApi::SetMyCommands(const std::vector<core::CommandEntry>& commands) cons
 }
 
 WebhookInfo BotApi::GetWebhookInfo() const {
-    return ParseOk(*this, "getWebhookInfo",
-                   [&] { return ParseWebhookInfo(Call("getWebhookInfo", "{}").result); });
+    return ParseOk(*this, "getWebhookInfo", [&] {
+        return ParseWebhookInfo(ResultJson(Call("getWebhookInfo", "{}").answer));
+    });
 }
 
 std::vector<ParsedUpdate> BotApi::GetUpdates(
@@ -114,14 +116,13 @@ std::vector<ParsedUpdate> BotApi::GetUpdates(
     const std::chrono::milliseconds http_timeout = std::chrono::seconds(poll) + kLongPollMargin;
     const ApiResult result =
         Call("getUpdates", GetUpdatesBody(offset, poll, limit, allowed_updates), http_timeout);
-    return ParseOk(*this, "getUpdates", [&] {
-        return ParseGetUpdates(R"({"ok":true,"result":)" + result.result + "}", clock_.Now());
-    });
+    return ParseOk(*this, "getUpdates",
+                   [&] { return ParseGetUpdates(result.answer, clock_.Now()); });
 }
 
 std::optional<std::int64_t> BotApi::SendMessage(std::int64_t chat_id,
                                                 const core::Reply& reply) const {
-    return ParseMessageId(Call("sendMessage", SendMessageBody(chat_id, reply)).result);
+    return Call("sendMessage", SendMessageBody(chat_id, reply)).message_id;
 }
 
 void BotApi::EditMessageText(std::int64_t chat_id, std::int64_t message_id,

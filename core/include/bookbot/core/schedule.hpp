@@ -185,13 +185,6 @@ std::vector<TimePoint> CellsFor(TimePoint start, std::chrono::minutes duration,
 std::vector<Slot> FreeSlots(const ScheduleRules& rules, std::chrono::minutes service_duration,
                             LocalDate date, TimePoint now, const Occupancy& occupied);
 
-// Every resource with none of the cells of a slot starting at `start` (of
-// `service_duration`) occupied, lowest index first: the chairs a booking of
-// that slot may take. Does not check that `start` is a bookable slot (see
-// FreeSlots). Same errors as FreeSlots for rules and duration.
-std::vector<int> FreeResources(const ScheduleRules& rules, TimePoint start,
-                               std::chrono::minutes service_duration, const Occupancy& occupied);
-
 // The dates from today through the horizon with at least one free slot,
 // in order. Same errors as FreeSlots.
 std::vector<LocalDate> DaysWithFreeSlots(const ScheduleRules& rules,

@@ -121,6 +121,14 @@ public:
     // grow with bookings outside the ranges. Ranges may overlap.
     virtual std::vector<std::int64_t> CountOccupiedCells(
         const std::vector<std::pair<TimePoint, TimePoint>>& ranges) = 0;
+    // The resources among `candidates` with an occupied cell starting in
+    // [from, to), ascending, each once. One statement. On SQLite its cost
+    // grows with the candidates (one primary-key seek each), not with the
+    // bookings; PostgreSQL reads the range's busy resources from an index,
+    // which measured cheaper there. At most 256 candidates; none gives an
+    // empty answer.
+    virtual std::vector<int> BusyAmong(TimePoint from, TimePoint to,
+                                       const std::vector<int>& candidates) = 0;
 
     // --- reminders (due work) -------------------------------------------------
     // Adds a pending reminder of `booking_id`, `lead` before its start, due at

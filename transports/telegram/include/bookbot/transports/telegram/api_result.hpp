@@ -14,8 +14,14 @@ namespace bookbot::transports::telegram {
 // What one Bot API call came back with.
 struct ApiResult {
     int http_status = 0;
-    bool ok = false;     // HTTP 2xx and {"ok":true}
-    std::string result;  // ok: the "result" value as JSON text
+    bool ok = false;  // HTTP 2xx and {"ok":true}
+    // ok: the whole answer, {"ok":true,"result":…}, as received (valid JSON).
+    // Kept whole rather than re-serialized: most answers (sendMessage,
+    // editMessageText) need nothing more from it than the line below.
+    std::string answer;
+    // ok and the result is a Message (sendMessage): its message_id; absent
+    // when unreadable (the message was sent all the same).
+    std::optional<std::int64_t> message_id;
     // Not ok: Telegram's error_code, or the HTTP status when the body has none.
     int error_code = 0;
     // Not ok: Telegram's description ("Forbidden: bot was blocked by the
@@ -29,6 +35,9 @@ struct ApiResult {
 
 // Never throws for any status or body.
 ApiResult ParseApiResult(int http_status, std::string_view body);
+
+// The "result" value of an ok answer (ApiResult::answer) as JSON text.
+std::string ResultJson(std::string_view answer);
 
 struct BotUser {
     std::int64_t id = 0;
@@ -52,9 +61,5 @@ struct WebhookInfo {
 // required fields (id; url and pending_update_count) are missing or mistyped.
 BotUser ParseBotUser(std::string_view result_json);
 WebhookInfo ParseWebhookInfo(std::string_view result_json);
-
-// The message_id in sendMessage's result, or nullopt when unreadable (the
-// message was sent all the same).
-std::optional<std::int64_t> ParseMessageId(std::string_view result_json);
 
 }  // namespace bookbot::transports::telegram
