@@ -15,36 +15,39 @@ int FirstGuess(const std::string& user) {
                             static_cast<std::size_t>(kChairs));
 }
 
+// Books a haircut for a regular on `chair` from `start`, holding `cells`.
+void Book(core::UnitOfWork& u, int chair, core::TimePoint start,
+          const std::vector<core::TimePoint>& cells) {
+    core::Booking b;
+    b.customer = {"telegram", "regular" + std::to_string(chair)};
+    b.chat_id = b.customer.user_id;
+    b.service_id = "cut";
+    b.resource = chair;
+    b.starts_at = start;
+    b.ends_at = start + 15min * static_cast<int>(cells.size());
+    REQUIRE(u.InsertBooking(b, cells, kMonday0800));
+}
+
 // Makes every chair but `free_chair` busy for a 30-minute slot at `at`, each
 // in its own way: a booking covering the slot, one ending in its first cell,
 // one starting in its second, a cell off the 15-minute grid. Chair kChairs + 3
 // (a chair the business no longer has) is busy too.
 void FillAllBut(core::Store& store, core::TimePoint at, int free_chair) {
     store.Write([&](core::UnitOfWork& u) {
-        auto book = [&](int chair, core::TimePoint start, std::vector<core::TimePoint> cells) {
-            core::Booking b;
-            b.customer = {"telegram", "regular" + std::to_string(chair)};
-            b.chat_id = b.customer.user_id;
-            b.service_id = "cut";
-            b.resource = chair;
-            b.starts_at = start;
-            b.ends_at = start + 15min * static_cast<int>(cells.size());
-            REQUIRE(u.InsertBooking(b, cells, kMonday0800));
-        };
         for (int chair = 0; chair <= kChairs + 3; ++chair) {
             if (chair == free_chair || chair >= kChairs && chair != kChairs + 3) continue;
             switch (chair % 4) {
                 case 0:
-                    book(chair, at, {at, at + 15min});
+                    Book(u, chair, at, {at, at + 15min});
                     break;
                 case 1:
-                    book(chair, at - 15min, {at - 15min, at});
+                    Book(u, chair, at - 15min, {at - 15min, at});
                     break;
                 case 2:
-                    book(chair, at + 15min, {at + 15min});
+                    Book(u, chair, at + 15min, {at + 15min});
                     break;
                 default:
-                    book(chair, at + 5min, {at + 5min});
+                    Book(u, chair, at + 5min, {at + 5min});
                     break;
             }
         }
@@ -128,19 +131,9 @@ TEST_CASE("a small business: more busy cells than chairs still leaves a chair fr
     Bot bot(shop);
     const core::TimePoint ten = BerlinTime(1, 10);
     bot.store().Write([&](core::UnitOfWork& u) {
-        auto book = [&](int chair, core::TimePoint start, std::vector<core::TimePoint> cells) {
-            core::Booking b;
-            b.customer = {"telegram", "regular" + std::to_string(chair)};
-            b.chat_id = b.customer.user_id;
-            b.service_id = "cut";
-            b.resource = chair;
-            b.starts_at = start;
-            b.ends_at = start + 15min * static_cast<int>(cells.size());
-            REQUIRE(u.InsertBooking(b, cells, kMonday0800));
-        };
-        book(0, ten, {ten, ten + 15min});
-        book(1, ten - 15min, {ten - 15min, ten});
-        book(5, ten, {ten});
+        Book(u, 0, ten, {ten, ten + 15min});
+        Book(u, 1, ten - 15min, {ten - 15min, ten});
+        Book(u, 5, ten, {ten});
     });
     ChatUser alice(bot, "alice");
     OpenTimes(alice);
