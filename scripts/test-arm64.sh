@@ -23,7 +23,7 @@ cmake --build "$build_dir" -j2 --target bookbot unit_tests contract_tests
 built=$(($(date +%s) - start))
 
 arm64() { qemu-aarch64-static -L "$sysroot" "$@"; }
-file "$build_dir/app/bookbot" | grep -q "ARM aarch64" || { echo "not an arm64 binary" >&2; exit 1; }
+grep -q "ARM aarch64" <<<"$(file "$build_dir/app/bookbot")" || { echo "not an arm64 binary" >&2; exit 1; }
 arm64 "$build_dir/app/bookbot" version
 
 echo "test-arm64: unit tests"
@@ -45,7 +45,7 @@ chat() {
 }
 book=$(chat $'/start\n1\n1\n2\n1\n1\n')
 grep -q "Booked: " <<<"$book" || { echo "test-arm64: no booking: $book" >&2; exit 1; }
-chat $'/start\n2\n' | grep -q "Your upcoming bookings:" ||
+grep -q "Your upcoming bookings:" <<<"$(chat $'/start\n2\n')" ||
     { echo "test-arm64: the booking is not listed" >&2; exit 1; }
 
 echo "test-arm64: idle memory of serve (qemu's own memory included)"

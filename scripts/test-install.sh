@@ -18,7 +18,7 @@ step() { echo "test-install: $*"; }
 
 [[ $(id -u) -eq 0 ]] || fail "run as root (it installs a package)"
 # Never touch a real installation: the cleanup deletes what it finds.
-if dpkg-query -W -f='${Status}' bookbot 2>/dev/null | grep -q installed || getent passwd bookbot \
+if grep -q installed <<<"$(dpkg-query -W -f='${Status}' bookbot 2>/dev/null)" || getent passwd bookbot \
     >/dev/null || [[ -e /var/lib/bookbot || -e /etc/bookbot ]]; then
     fail "bookbot (its package, user, /etc/bookbot or /var/lib/bookbot) is already on this machine"
 fi
@@ -53,7 +53,7 @@ for f in /usr/bin/bookbot "$unit" /usr/libexec/bookbot/check-token /etc/bookbot/
     /usr/share/doc/bookbot/copyright /usr/share/man/man1/bookbot.1.gz; do
     [[ -f "$f" ]] || fail "$f is missing"
 done
-zcat /usr/share/man/man1/bookbot.1.gz | grep -q '^\.SS "bookbot serve"' ||
+grep -q '^\.SS "bookbot serve"' <<<"$(zcat /usr/share/man/man1/bookbot.1.gz)" ||
     fail "the man page has no section for bookbot serve"
 IFS=: read -r _ _ uid _ _ home shell < <(getent passwd bookbot) || fail "no user bookbot"
 ((uid < 1000)) || fail "bookbot is not a system user (uid $uid)"
@@ -148,7 +148,7 @@ book=$(printf '/start\n1\n1\n2\n1\n1\n' |
     as_service /usr/bin/bookbot chat --config /etc/bookbot/bookbot.toml --user alice)
 grep -q "Booked: " <<<"$book" || fail "no booking: $book"
 bookings() { as_service /usr/bin/bookbot bookings list --json; }
-bookings | grep -q '"alice"' || fail "the booking is not in /var/lib/bookbot: $(bookings)"
+grep -q '"alice"' <<<"$(bookings)" || fail "the booking is not in /var/lib/bookbot: $(bookings)"
 
 # --- upgrade: a newer version whose example configuration changed too ----------
 step "upgrade"
@@ -166,7 +166,7 @@ grep -q "^BOOKBOT_LOG_LEVEL=debug" /etc/bookbot/bookbot.env || fail "bookbot.env
 [[ -f /etc/bookbot/bookbot.toml.dpkg-dist ]] || fail "the new example is not in .dpkg-dist"
 [[ $(stat -c '%U:%G %a' /etc/bookbot/bookbot.env) == "root:bookbot 640" ]] ||
     fail "bookbot.env after upgrade: $(stat -c '%U:%G %a' /etc/bookbot/bookbot.env)"
-bookings | grep -q '"alice"' || fail "the booking did not survive the upgrade"
+grep -q '"alice"' <<<"$(bookings)" || fail "the booking did not survive the upgrade"
 
 # --- remove keeps everything but the program; purge keeps the data ----------------
 step "remove"

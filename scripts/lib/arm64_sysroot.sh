@@ -14,7 +14,7 @@ stamp="$sysroot/.bookbot-sysroot-complete"
 
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+if ! grep -qx arm64 <<<"$(dpkg --print-foreign-architectures)"; then
     $SUDO dpkg --add-architecture arm64
     $SUDO apt-get update -qq
 elif ! apt-cache show libc6:arm64 >/dev/null 2>&1; then
