@@ -46,7 +46,10 @@ void AddServeCommand(CLI::App& app) {
         ->envname("BOOKBOT_MAX_CONNECTIONS")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
         ->capture_default_str();
-    serve->add_option("--handler-threads", o->handler_threads, "Threads handling requests")
+    serve
+        ->add_option("--handler-threads", o->handler_threads,
+                     "Requests handled at once; more than the cores, since a handler mostly "
+                     "waits for its commit")
         ->envname("BOOKBOT_HANDLER_THREADS")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();

@@ -87,6 +87,11 @@ public:
                           ? "PRAGMA synchronous = NORMAL"
                           : "PRAGMA synchronous = FULL");
             db_->exec("PRAGMA foreign_keys = ON");
+            // Every unit runs in a savepoint (group commit), whose journal of
+            // pages before the change spills to a temporary file past 64 KiB:
+            // open, write, unlink and close per unit, 5 % of serve's CPU in a
+            // profile. In memory, it costs at most the pages one unit touches.
+            db_->exec("PRAGMA temp_store = MEMORY");
         });
     }
 

@@ -92,6 +92,12 @@ OutboxDispatcher::~OutboxDispatcher() {
         }
         queue_.clear();
     }
+    for (OutboxMessage& m : claimed_ahead_) {
+        std::string error = m.last_error;
+        finished.push_back(
+            {std::move(m), SendOutcome::RetryAfter(Millis(0), std::move(error)), true});
+    }
+    claimed_ahead_.clear();
     work_ready_.notify_all();
     for (std::thread& t : senders_) t.join();
     for (Finished& f : TakeFinished()) finished.push_back(std::move(f));
@@ -126,34 +132,15 @@ OutboxDispatcher::Round OutboxDispatcher::RunOnce() {
         round_pending_ = 0;
     }
     std::vector<OutboxMessage> to_send;
-    if (room > 0) {
+    if (!claimed_ahead_.empty()) {
+        to_send.swap(claimed_ahead_);
+        round.claimed = static_cast<int>(to_send.size());
+    } else if (room > 0) {
         const TimePoint now = clock_.Now();
         int blocked = 0;
         // Claimed in one unit; messages to a chat that blocked the bot die there.
-        to_send = store_.Write([&](UnitOfWork& unit) {
-            blocked = 0;
-            std::vector<OutboxMessage> sendable;
-            std::vector<OutboxMessage> claimed =
-                unit.ClaimOutbox(options_.worker, options_.platform, now, options_.lease, room);
-            // One read for the whole batch, not one per message.
-            std::vector<std::string> keys;
-            keys.reserve(claimed.size());
-            for (const OutboxMessage& m : claimed)
-                keys.push_back(BlockedChatKey(m.platform, m.chat_id));
-            const std::map<std::string, std::string> states =
-                keys.empty() ? std::map<std::string, std::string>() : unit.GetTransportStates(keys);
-            for (std::size_t i = 0; i < claimed.size(); ++i) {
-                OutboxMessage& m = claimed[i];
-                const auto state = states.find(keys[i]);
-                if (state != states.end() && state->second == "1") {
-                    unit.MarkDead(m.id, options_.worker, "the user blocked the bot");
-                    ++blocked;
-                } else {
-                    sendable.push_back(std::move(m));
-                }
-            }
-            return sendable;
-        });
+        to_send =
+            store_.Write([&](UnitOfWork& unit) { return ClaimSendable(unit, now, room, blocked); });
         round.claimed = static_cast<int>(to_send.size()) + blocked;
         round.dead += blocked;
         Count("blocked", blocked);
@@ -176,8 +163,34 @@ OutboxDispatcher::Round OutboxDispatcher::RunOnce() {
         finished_.clear();
         round.in_flight = in_flight_;
     }
-    Record(std::move(finished), round);
+    Record(std::move(finished), round, /*claim_ahead=*/round.claimed > 0);
     return round;
+}
+
+std::vector<OutboxMessage> OutboxDispatcher::ClaimSendable(UnitOfWork& unit, TimePoint now,
+                                                           std::int64_t room, int& blocked) {
+    blocked = 0;
+    std::vector<OutboxMessage> sendable;
+    if (room <= 0) return sendable;
+    std::vector<OutboxMessage> claimed =
+        unit.ClaimOutbox(options_.worker, options_.platform, now, options_.lease, room);
+    // One read for the whole batch, not one per message.
+    std::vector<std::string> keys;
+    keys.reserve(claimed.size());
+    for (const OutboxMessage& m : claimed) keys.push_back(BlockedChatKey(m.platform, m.chat_id));
+    const std::map<std::string, std::string> states =
+        keys.empty() ? std::map<std::string, std::string>() : unit.GetTransportStates(keys);
+    for (std::size_t i = 0; i < claimed.size(); ++i) {
+        OutboxMessage& m = claimed[i];
+        const auto state = states.find(keys[i]);
+        if (state != states.end() && state->second == "1") {
+            unit.MarkDead(m.id, options_.worker, "the user blocked the bot");
+            ++blocked;
+        } else {
+            sendable.push_back(std::move(m));
+        }
+    }
+    return sendable;
 }
 
 void OutboxDispatcher::Start(OutboxMessage m, std::vector<Finished>& finished) {
@@ -241,7 +254,7 @@ std::vector<OutboxDispatcher::Finished> OutboxDispatcher::TakeFinished() {
     return taken;
 }
 
-void OutboxDispatcher::Record(std::vector<Finished> finished, Round& round) {
+void OutboxDispatcher::Record(std::vector<Finished> finished, Round& round, bool claim_ahead) {
     if (finished.empty()) return;
     const std::string& worker = options_.worker;
     const TimePoint now = clock_.Now();
@@ -282,6 +295,13 @@ void OutboxDispatcher::Record(std::vector<Finished> finished, Round& round) {
         }
     }
     std::vector<bool> held(finished.size(), true);
+    std::int64_t room = 0;
+    if (claim_ahead) {
+        const std::lock_guard lock(flight_mutex_);
+        room = options_.batch - in_flight_;
+    }
+    std::vector<OutboxMessage> ahead;
+    int ahead_blocked = 0;
     try {
         store_.Write([&](UnitOfWork& unit) {
             std::vector<std::int64_t> sent;
@@ -318,6 +338,8 @@ void OutboxDispatcher::Record(std::vector<Finished> finished, Round& round) {
             // In the same unit as "sent": a delivery report finds its message
             // as soon as the message counts as sent.
             if (!platform_ids.empty()) (void)unit.SetPlatformMessageIds(platform_ids);
+            // After "sent": a chat's next message is claimable once this one left.
+            ahead = ClaimSendable(unit, now, room, ahead_blocked);
         });
     } catch (...) {
         // Kept for the next round: a send that happened must not be forgotten
@@ -326,6 +348,9 @@ void OutboxDispatcher::Record(std::vector<Finished> finished, Round& round) {
         for (Finished& f : finished) finished_.push_back(std::move(f));
         throw;
     }
+    claimed_ahead_ = std::move(ahead);
+    round.dead += ahead_blocked;
+    Count("blocked", ahead_blocked);
     for (std::size_t i = 0; i < finished.size(); ++i) {
         const OutboxMessage& m = finished[i].message;
         const Decision& d = decisions[i];

@@ -23,6 +23,25 @@ TEST_CASE_METHOD(DispatcherFixture, "the dispatcher sends each chat's messages i
     CHECK(Sends("sent") == 4);
 }
 
+TEST_CASE_METHOD(DispatcherFixture,
+                 "the unit that records a batch claims the next; a clean stop releases it",
+                 "[dispatcher]") {
+    Enqueue("A", "a1");
+    Enqueue("A", "a2");
+    auto dispatcher = Make(Options());
+    CHECK(dispatcher->RunOnce().sent == 1);
+    // a2 became claimable when a1 was marked sent, and was claimed in that unit.
+    const auto pending = Rows(OutboxStatus::kPending);
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].body == "a2");
+    CHECK(pending[0].attempts == 1);  // a claim counts as an attempt
+    dispatcher.reset();
+    // Released by the stop: another worker sends it now, not after w1's lease.
+    auto next = Make(Options("w2"));
+    CHECK(next->RunOnce().sent == 1);
+    CHECK(sender.Bodies() == std::vector<std::string>{"a1", "a2"});
+}
+
 TEST_CASE_METHOD(DispatcherFixture, "a transient failure is retried later with backoff",
                  "[dispatcher]") {
     Enqueue("A", "a1");

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -28,6 +29,39 @@ TEST_CASE("a SQLite store commits with synchronous=full unless the URL opts out"
           "synchronous=normal");
     REQUIRE_STORAGE_ERROR(backends::OpenStore(db->Url() + "?synchronous=off"), kInvalid);
     REQUIRE_STORAGE_ERROR(backends::OpenStore(db->Url() + "?journal=delete"), kInvalid);
+}
+
+// SQLite names its temporary files etilqs_*; they are unlinked once open, so
+// only the process's descriptors show them.
+int OpenSqliteTempFiles() {
+    int open = 0;
+    std::error_code ignored;
+    for (const auto& fd : std::filesystem::directory_iterator("/proc/self/fd", ignored)) {
+        if (std::filesystem::read_symlink(fd.path(), ignored).filename().string().find("etilqs_") !=
+            std::string::npos) {
+            ++open;
+        }
+    }
+    return open;
+}
+
+TEST_CASE("a SQLite unit that touches many pages keeps its savepoint journal in memory",
+          "[durability][sqlite]") {
+    auto db = TestDatabase::Create("sqlite");
+    auto store = backends::OpenStore(db->Url());
+    store->Migrate(kT0);
+    constexpr int kRecords = 3000;  // about 40 pages of dedupe records
+    store->Write([&](UnitOfWork& unit) {
+        for (int i = 0; i < kRecords; ++i) unit.RecordInbound("telegram", std::to_string(i), kT0);
+    });
+    // Deleting them all changes every page, each saved first to the unit's
+    // savepoint journal; past 64 KiB a file-backed journal opens a file.
+    int temp_files = -1;
+    store->Write([&](UnitOfWork& unit) {
+        CHECK(unit.DeleteInboundBefore(kT0 + 1s, kRecords) == kRecords);
+        temp_files = OpenSqliteTempFiles();
+    });
+    CHECK(temp_files == 0);
 }
 
 TEST_CASE_METHOD(StoreFixture, "a store reports a durable commit setting by default",

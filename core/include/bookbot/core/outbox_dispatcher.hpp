@@ -58,7 +58,9 @@ struct DispatcherOptions {
 // one left), with retries (exponential backoff with jitter, the platform's
 // retry_after), pacing, and a dead state for messages that keep failing.
 // Costs per batch, not per message: one unit claims a batch, one unit records
-// its outcomes ("sent" in one statement). Safe with several dispatchers —
+// its outcomes ("sent" in one statement). While replies keep coming, the unit
+// that records a batch also claims the next one, which the next round sends:
+// one unit per batch. Safe with several dispatchers —
 // threads or processes — on one store: a claim is exclusive until its lease
 // ends.
 //
@@ -88,8 +90,10 @@ public:
     };
 
     // Records sends finished since the last round, claims up to `batch` less
-    // those in flight, sends them in parallel, waits up to `round_wait`, and
-    // records what finished. A StorageError from the store propagates;
+    // those in flight (unless the last round claimed them ahead), sends them
+    // in parallel, waits up to `round_wait`, and records what finished; a
+    // round that claimed any also claims the next batch in that unit (its
+    // caller is expected to run again at once). A StorageError propagates;
     // finished sends are then recorded by the next round, and claimed rows
     // that are never recorded return after their lease. One thread at a time.
     Round RunOnce();
@@ -120,7 +124,11 @@ private:
     void Start(OutboxMessage message, std::vector<Finished>& finished);
     void SenderLoop();
     std::vector<Finished> TakeFinished();
-    void Record(std::vector<Finished> finished, Round& round);
+    // Claims due messages of chats not blocked (those of blocked chats die).
+    std::vector<OutboxMessage> ClaimSendable(UnitOfWork& unit, TimePoint now, std::int64_t room,
+                                             int& blocked);
+    // `claim_ahead`: the unit also claims the next round's messages.
+    void Record(std::vector<Finished> finished, Round& round, bool claim_ahead = false);
     void NoteOutcome(const Finished& f, TimePoint now);
     Millis Backoff(int attempts);
     // How long until a token is free in `bucket`; takes it when free now.
@@ -137,6 +145,7 @@ private:
     std::map<std::string, Bucket> chats_;
     std::uint64_t jitter_state_;
     std::shared_ptr<FailureStreak> streak_;
+    std::vector<OutboxMessage> claimed_ahead_;  // by the last round's record unit
 
     std::mutex flight_mutex_;
     std::condition_variable work_ready_;    // senders wait here
