@@ -82,28 +82,10 @@ public:
     bool key(string_t& name) override {
         open_.back().key = name;
         // A member named again replaces what its earlier value set.
-        switch (Here()) {
-            case Field::kOk:
-                ok.reset();
-                break;
-            case Field::kErrorCode:
-                error_code.reset();
-                break;
-            case Field::kDescription:
-                description.reset();
-                break;
-            case Field::kMessageId:
-                message_id.reset();
-                break;
-            case Field::kRetryAfter:
-                retry_after.reset();
-                break;
-            case Field::kMigrateTo:
-                migrate_to_chat_id.reset();
-                break;
-            case Field::kNone:
-                break;
-        }
+        const Field here = Here();
+        if (here == Field::kOk) ok.reset();
+        if (here == Field::kDescription) description.reset();
+        if (std::optional<std::int64_t>* integer = Integer(here)) integer->reset();
         if (open_.size() == 1 && open_.back().key == "result") message_id.reset();
         if (open_.size() == 1 && open_.back().key == "parameters") {
             retry_after.reset();
@@ -153,23 +135,24 @@ private:
         return Field::kNone;
     }
 
-    void SetInteger(std::int64_t value) {
-        switch (Here()) {
+    // The integer member `field` is, or nullptr.
+    std::optional<std::int64_t>* Integer(Field field) {
+        switch (field) {
             case Field::kErrorCode:
-                error_code = value;
-                break;
+                return &error_code;
             case Field::kMessageId:
-                message_id = value;
-                break;
+                return &message_id;
             case Field::kRetryAfter:
-                retry_after = value;
-                break;
+                return &retry_after;
             case Field::kMigrateTo:
-                migrate_to_chat_id = value;
-                break;
+                return &migrate_to_chat_id;
             default:
-                break;
+                return nullptr;
         }
+    }
+
+    void SetInteger(std::int64_t value) {
+        if (std::optional<std::int64_t>* integer = Integer(Here())) *integer = value;
     }
 
     std::vector<Open> open_;  // the containers the walk is in, outermost first
