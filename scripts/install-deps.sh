@@ -18,6 +18,7 @@ packages=(
     libboost-dev libssl-dev
     nlohmann-json3-dev catch2
     libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
+    libjemalloc-dev
 )
 case "${1:-}" in
     --test) packages+=(postgresql-15 postgresql-client-15) ;;

@@ -21,6 +21,7 @@
 #include "bookbot/core/engine.hpp"
 #include "config.hpp"
 #include "console/console_chat.hpp"
+#include "fixed_clock.hpp"
 #include "run_command.hpp"
 #include "test_database.hpp"
 
@@ -173,6 +174,29 @@ std::pair<std::string, std::string> UtcLabels(core::TimePoint t) {
     std::strftime(day, sizeof day, "%a %d.%m.", &tm);
     std::strftime(time, sizeof time, "%H:%M", &tm);
     return {day, time};
+}
+
+// The race tests below take many conversations to their confirm step in one
+// process; their lines must be updates of their own even when typed in the
+// same millisecond (a clock that stands still makes every line so).
+TEST_CASE("two conversations of one process typing in the same millisecond are two updates",
+          "[chat]") {
+    auto db = TestDatabase::Create();
+    const ConfigFile config;
+    auto store = backends::OpenStore(db->Url());
+    const FixedClock clock(core::SystemClock().Now());
+    store->Migrate(clock.Now());
+    const core::Business business = app::LoadBusinessConfig(config.path());
+    core::Engine engine(*store, business, clock);
+    for (const std::string user : {"ann", "ben", "cyd"}) {
+        transports::console::ConsoleChat chat(engine, *store, clock, user);
+        std::ostringstream shown;
+        chat.HandleLine("/start", shown);
+        chat.HandleLine("1", shown);
+        INFO(user << ":\n" << shown.str());
+        CHECK_THAT(shown.str(), Catch::Contains("What would you like to do?"));
+        CHECK_THAT(shown.str(), Catch::Contains("Which service would you like?"));
+    }
 }
 
 TEST_CASE("ten customers in ten processes confirming one time on two chairs: two bookings",

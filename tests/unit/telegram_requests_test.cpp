@@ -214,6 +214,41 @@ TEST_CASE("an answer that is not Bot API JSON is an error, never thrown", "[tele
     CHECK_FALSE(ParseApiResult(500, R"({"ok":true,"result":true})").ok);
 }
 
+// ParseApiResult reads the members it needs while the parser walks the
+// answer (no tree): the same values as reading a tree must come out.
+TEST_CASE("an answer's members are read by their place, the last of a name counting",
+          "[telegram][api]") {
+    // Only members of the top object (and of its result / parameters) count.
+    CHECK_FALSE(ParseApiResult(200, R"([{"ok":true}])").ok);
+    CHECK_FALSE(ParseApiResult(200, R"({"x":{"ok":true}})").ok);
+    CHECK_FALSE(ParseApiResult(200, R"({"ok":true,"result":[{"message_id":5}]})").message_id);
+    CHECK_FALSE(
+        ParseApiResult(200, R"({"ok":true,"result":{"chat":{"message_id":5}}})").message_id);
+    CHECK(ParseApiResult(200, R"({"result":{"chat":{"id":1},"message_id":5},"ok":true})")
+              .message_id == 5);
+    // Named twice: the last one counts, whatever the first one was.
+    CHECK_FALSE(ParseApiResult(200, R"({"ok":true,"ok":"yes"})").ok);
+    CHECK(ParseApiResult(200, R"({"ok":false,"ok":true})").ok);
+    CHECK_FALSE(
+        ParseApiResult(200, R"({"ok":true,"result":{"message_id":5},"result":true})").message_id);
+    CHECK(
+        ParseApiResult(200, R"({"ok":true,"result":{"message_id":5,"message_id":6}})").message_id ==
+        6);
+    const ApiResult twice = ParseApiResult(
+        429, R"({"ok":false,"error_code":429,"description":"a","description":{"b":1},)"
+             R"("parameters":{"retry_after":9},"parameters":{"migrate_to_chat_id":-5}})");
+    CHECK(twice.error_code == 429);
+    CHECK(twice.description == "HTTP 429");
+    CHECK_FALSE(twice.retry_after);
+    CHECK(twice.migrate_to_chat_id == -5);
+    // Numbers: integers only, within int64.
+    CHECK_FALSE(ParseApiResult(200, R"({"ok":true,"result":{"message_id":5.0}})").message_id);
+    CHECK_FALSE(ParseApiResult(200, R"({"ok":true,"result":{"message_id":9223372036854775808}})")
+                    .message_id);
+    CHECK(ParseApiResult(200, R"({"ok":true,"result":{"message_id":9223372036854775807}})")
+              .message_id == 9223372036854775807);
+}
+
 TEST_CASE("ok answers and their results", "[telegram][api]") {
     const ApiResult sent = ParseApiResult(
         200, R"({"ok":true,"result":{"message_id":1029,"chat":{"id":1,"type":"private"}}})");

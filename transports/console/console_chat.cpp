@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <charconv>
+#include <cstdint>
 #include <ostream>
 
 namespace bookbot::transports::console {
@@ -41,8 +43,13 @@ void ConsoleChat::HandleLine(const std::string& line, std::ostream& out) {
     in.user_id = user_id_;
     in.chat_id = user_id_;
     in.at = clock_.Now();
+    // Unique per line: the process, the instant, and a count shared by every
+    // conversation in the process (one count per conversation repeated itself
+    // when two of them typed in the same millisecond, and the engine dropped
+    // the second line as a redelivery).
+    static std::atomic<std::uint64_t> sequence{0};
     in.external_id = worker_ + "-" + std::to_string(core::ToEpochMillis(in.at)) + "-" +
-                     std::to_string(++sequence_);
+                     std::to_string(sequence.fetch_add(1) + 1);
     in.kind = core::Inbound::Kind::kText;
     in.payload = line;
 

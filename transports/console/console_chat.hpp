@@ -34,7 +34,6 @@ private:
     const core::Clock& clock_;
     const std::string user_id_;
     const std::string worker_;
-    int sequence_ = 0;
 };
 
 }  // namespace bookbot::transports::console

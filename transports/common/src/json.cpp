@@ -67,9 +67,7 @@ void CheckShape(std::string_view body, std::size_t max_values, std::string_view 
     }
 }
 
-}  // namespace
-
-Json ParseBounded(std::string_view body, std::size_t max_bytes, std::string_view what) {
+void CheckBounds(std::string_view body, std::size_t max_bytes, std::string_view what) {
     if (body.size() > max_bytes) {
         throw CodecError(std::string(what) + ": " + std::to_string(body.size()) +
                          " bytes exceed the limit of " + std::to_string(max_bytes));
@@ -78,6 +76,12 @@ Json ParseBounded(std::string_view body, std::size_t max_bytes, std::string_view
     // bounding the values bounds what the tree may allocate: a megabyte of
     // "[]," would otherwise become 350,000 vectors (tens of MiB).
     CheckShape(body, MaxValues(max_bytes), what);
+}
+
+}  // namespace
+
+Json ParseBounded(std::string_view body, std::size_t max_bytes, std::string_view what) {
+    CheckBounds(body, max_bytes, what);
     try {
         return Json::parse(body.begin(), body.end());
     } catch (const Json::parse_error& e) {
@@ -89,6 +93,18 @@ Json ParseBounded(std::string_view body, std::size_t max_bytes, std::string_view
         // Its message quotes the token: only the id is kept.
         throw CodecError(std::string(what) + ": unusable JSON (error " + std::to_string(e.id) +
                          ")");
+    }
+}
+
+bool SaxParseBounded(std::string_view body, std::size_t max_bytes, std::string_view what,
+                     Sax& sax) {
+    CheckBounds(body, max_bytes, what);
+    try {
+        // nlohmann reports bad text through sax.parse_error and throws
+        // nothing itself; the catch keeps "never throws" should it change.
+        return Json::sax_parse(body.begin(), body.end(), &sax);
+    } catch (const Json::exception&) {
+        return false;
     }
 }
 

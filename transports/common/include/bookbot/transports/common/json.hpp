@@ -27,6 +27,15 @@ std::size_t MaxValues(std::size_t max_bytes);
 
 Json ParseBounded(std::string_view body, std::size_t max_bytes, std::string_view what);
 
+// nlohmann's SAX interface: the parser calls it for each value instead of
+// building a tree.
+using Sax = nlohmann::json_sax<Json>;
+// Walks `body` with `sax` within the same bounds as ParseBounded (a body over
+// them throws the same CodecError), without building anything. False when
+// the text is not JSON (invalid UTF-8 and numbers beyond double included) or
+// `sax` stopped; never throws a nlohmann exception.
+bool SaxParseBounded(std::string_view body, std::size_t max_bytes, std::string_view what, Sax& sax);
+
 // The member `key` of `value`, or nullptr when `value` is not an object or
 // has no such member.
 const Json* Member(const Json& value, std::string_view key);
