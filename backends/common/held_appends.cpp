@@ -98,7 +98,12 @@ void AppendingConnection::WriteHeld() {
 }
 
 SqlResult AppendingConnection::Exec(std::string_view sql, const SqlParams& params) {
-    if (Names(sql, "conversation_messages") || Names(sql, "outbox")) WriteHeld();
+    // Before a savepoint is set, released or rolled back to, as well: rows
+    // appended before it must outlive a rollback to it, and rows appended
+    // after it must not.
+    if (Names(sql, "conversation_messages") || Names(sql, "outbox") || Names(sql, "SAVEPOINT")) {
+        WriteHeld();
+    }
     return conn_.Exec(sql, params);
 }
 

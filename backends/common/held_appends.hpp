@@ -2,7 +2,8 @@
 
 // The rows a unit of work only appends: its conversation history and its
 // outbox messages. They are held, and written together just before the
-// unit's first statement that names either table, or when the unit finishes:
+// unit's first statement that names either table or a savepoint, or when the
+// unit finishes:
 // on PostgreSQL in one statement (a writable WITH), on SQLite one per table.
 // An update that answers with two messages used to cost five inserts, each a
 // round trip to PostgreSQL; now it costs one.
