@@ -1,7 +1,7 @@
 #pragma once
 
 // The SQL of the store's outbox (UnitOfWork::ClaimOutbox … RequeueDead; what
-// Enqueue adds is written with the unit's other appends, held_appends.hpp), written
+// Enqueue adds is written with the unit's other appends, appending_connection.hpp), written
 // once for both backends. Claims and outcomes are set-at-a-time statements, so
 // a dispatcher's batch costs one statement to claim and one to record "sent".
 

@@ -72,7 +72,7 @@ private:
 };
 
 // The unit of work over one connection inside an open transaction. It may
-// hold rows it appended (held_appends.hpp) until its next statement:
+// hold rows it appended (appending_connection.hpp) until its next statement:
 // Finish() writes them, and must end every unit that is to be committed.
 class SqlUnit : public core::UnitOfWork {
 public:

@@ -7,9 +7,9 @@
 #include <map>
 #include <string>
 
+#include "appending_connection.hpp"
 #include "bookings_sql.hpp"
 #include "data_tables.hpp"
-#include "held_appends.hpp"
 #include "held_deliveries_sql.hpp"
 #include "outbox_sql.hpp"
 #include "reminders_sql.hpp"

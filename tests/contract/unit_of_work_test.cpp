@@ -41,9 +41,8 @@ TEST_CASE_METHOD(StoreFixture, "a unit reads its own writes, and commits them", 
     CHECK(pending[1].body == "second");
 }
 
-TEST_CASE_METHOD(StoreFixture, "a unit's many appends land whole and in order",
-                 "[unit_of_work]") {
-    // More rows of each table than one statement writes (held_appends.cpp),
+TEST_CASE_METHOD(StoreFixture, "a unit's many appends land whole and in order", "[unit_of_work]") {
+    // More rows of each table than one statement writes (appending_connection.cpp),
     // with reads between them, which see every row appended before.
     constexpr int kMessages = 40;
     std::vector<std::string> history_then;
@@ -54,7 +53,8 @@ TEST_CASE_METHOD(StoreFixture, "a unit's many appends land whole and in order",
                             "m" + std::to_string(i), kT0);
             if (i % 2 == 1) u.Enqueue("telegram", "c1", "o" + std::to_string(i), kT0);
             if (i == 25) {
-                for (const auto& m : u.RecentMessages(kCustomer, 100)) history_then.push_back(m.text);
+                for (const auto& m : u.RecentMessages(kCustomer, 100))
+                    history_then.push_back(m.text);
                 pending_then = u.CountOutbox(OutboxStatus::kPending);
             }
         }

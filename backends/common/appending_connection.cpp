@@ -1,4 +1,4 @@
-#include "held_appends.hpp"
+#include "appending_connection.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -65,8 +65,8 @@ bool Names(std::string_view sql, std::string_view table) {
 void AppendingConnection::AppendMessage(std::int64_t id, const std::string& platform,
                                         const std::string& user_id, std::string_view direction,
                                         const std::string& body, core::TimePoint at) {
-    messages_.push_back({id, platform, user_id, std::string(direction), body,
-                         core::ToEpochMillis(at)});
+    messages_.push_back(
+        {id, platform, user_id, std::string(direction), body, core::ToEpochMillis(at)});
 }
 
 void AppendingConnection::AppendOutbox(std::int64_t id, const std::string& platform,
@@ -100,7 +100,8 @@ void AppendingConnection::WriteHeld() {
 SqlResult AppendingConnection::Exec(std::string_view sql, const SqlParams& params) {
     // Before a savepoint is set, released or rolled back to, as well: rows
     // appended before it must outlive a rollback to it, and rows appended
-    // after it must not.
+    // after it must not. (The store's SQL names tables in lower case and
+    // SAVEPOINT in upper case.)
     if (Names(sql, "conversation_messages") || Names(sql, "outbox") || Names(sql, "SAVEPOINT")) {
         WriteHeld();
     }
