@@ -71,15 +71,6 @@ constexpr const char* kDeliveryRankSql =
 
 }  // namespace
 
-void InsertOutbox(SqlConnection& conn, std::int64_t id, const std::string& platform,
-                  const std::string& chat_id, const std::string& body, core::TimePoint now) {
-    conn.Exec(
-        "INSERT INTO outbox (id, platform, chat_id, body, status, attempts,"
-        " next_attempt_at, last_error, created_at)"
-        " VALUES ($1, $2, $3, $4, 'pending', 0, $5, '', $5)",
-        {id, platform, chat_id, body, ToEpochMillis(now)});
-}
-
 std::vector<OutboxMessage> ClaimOutboxRows(SqlConnection& conn, const std::string& worker,
                                            const std::string& platform, const std::string* chat_id,
                                            core::TimePoint now, core::Millis lease,

@@ -1,6 +1,7 @@
 #pragma once
 
-// The SQL of the store's outbox (UnitOfWork::Enqueue … RequeueDead), written
+// The SQL of the store's outbox (UnitOfWork::ClaimOutbox … RequeueDead; what
+// Enqueue adds is written with the unit's other appends, appending_connection.hpp), written
 // once for both backends. Claims and outcomes are set-at-a-time statements, so
 // a dispatcher's batch costs one statement to claim and one to record "sent".
 
@@ -14,9 +15,6 @@
 #include "sql_connection.hpp"
 
 namespace bookbot::backends {
-
-void InsertOutbox(SqlConnection& conn, std::int64_t id, const std::string& platform,
-                  const std::string& chat_id, const std::string& body, core::TimePoint now);
 
 // Claims up to `limit` due messages of `platform` (of one chat when `chat_id`
 // is set), each the oldest pending message of its chat, in one statement.

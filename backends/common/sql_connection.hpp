@@ -74,8 +74,13 @@ public:
     // of the list on every execution (SQLite), so that a list of seeks is
     // better written as one statement per value joined by UNION ALL. Where it
     // does not (PostgreSQL), that UNION ALL is the worse choice: planning 32
-    // terms took 3.5 ms (see BusyResourcesAmong for what it does instead).
+    // terms took 3.5 ms (BusyResourcesAmong and CountOccupiedCellRows pass an
+    // array instead).
     virtual bool InListBuildsTable() const = 0;
+    // Whether a WITH may hold an INSERT (PostgreSQL), so that inserts into
+    // two tables are one statement and one round trip. SQLite has no such
+    // WITH; there each table takes its own statement, which costs no trip.
+    virtual bool WritesInWith() const = 0;
 
     // The commit durability setting in force (see Store::Durability).
     virtual std::string Durability() = 0;

@@ -46,6 +46,7 @@ void SqlStore::RunAlone(Access access, const std::function<void(core::UnitOfWork
     try {
         const auto unit = MakeSqlUnitOfWork(*conn, ids_);
         work(*unit);
+        unit->Finish();
         conn->Commit();
     } catch (...) {
         conn->Rollback();
@@ -84,11 +85,12 @@ void SqlStore::RunBatch(const std::vector<Writer*>& batch) {
     std::optional<ConnectionPool::Lease> conn;
     try {
         conn.emplace(BeginUnit(Access::kWrite));
-        const auto unit = MakeSqlUnitOfWork(**conn, ids_);
         for (Writer* writer : batch) {
             (*conn)->Exec("SAVEPOINT unit");
             try {
+                const auto unit = MakeSqlUnitOfWork(**conn, ids_);  // what it holds dies with it
                 (*writer->work)(*unit);
+                unit->Finish();
             } catch (...) {
                 writer->error = std::current_exception();
                 // Undoes this unit alone (and any savepoint it left open).

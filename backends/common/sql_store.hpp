@@ -71,7 +71,13 @@ private:
     std::deque<Writer*> writers_;  // front: the leader (running or about to)
 };
 
-// The unit of work over one connection inside an open transaction.
-std::unique_ptr<core::UnitOfWork> MakeSqlUnitOfWork(SqlConnection& conn, IdGenerator& ids);
+// The unit of work over one connection inside an open transaction. It may
+// hold rows it appended (appending_connection.hpp) until its next statement:
+// Finish() writes them, and must end every unit that is to be committed.
+class SqlUnit : public core::UnitOfWork {
+public:
+    virtual void Finish() = 0;
+};
+std::unique_ptr<SqlUnit> MakeSqlUnitOfWork(SqlConnection& conn, IdGenerator& ids);
 
 }  // namespace bookbot::backends

@@ -1,11 +1,13 @@
 // The store's operations as portable SQL, written once for both backends.
 // Every statement here runs unchanged on SQLite and PostgreSQL; the only
-// dialect difference is SqlConnection::SkipLockedSuffix().
+// dialect differences are SqlConnection's SkipLockedSuffix(), InListBuildsTable()
+// and WritesInWith().
 
 #include <algorithm>
 #include <map>
 #include <string>
 
+#include "appending_connection.hpp"
 #include "bookings_sql.hpp"
 #include "data_tables.hpp"
 #include "held_deliveries_sql.hpp"
@@ -31,8 +33,6 @@ using core::TimePoint;
 using core::ToEpochMillis;
 
 constexpr auto FromMs = core::FromEpochMillis;
-
-std::string Str(std::string_view s) { return std::string(s); }
 
 std::optional<TimePoint> OptionalTime(const SqlRow& row, std::size_t i) {
     if (auto ms = row.OptionalInt(i)) return FromMs(*ms);
@@ -72,9 +72,11 @@ std::vector<T> MapRows(const SqlResult& result, F from_row) {
     return out;
 }
 
-class SqlUnitOfWork final : public core::UnitOfWork {
+class SqlUnitOfWork final : public SqlUnit {
 public:
     SqlUnitOfWork(SqlConnection& conn, IdGenerator& ids) : conn_(conn), ids_(ids) {}
+
+    void Finish() override { conn_.WriteHeld(); }
 
     bool RecordInbound(const std::string& platform, const std::string& external_id,
                        TimePoint now) override {
@@ -165,11 +167,7 @@ public:
 
     void AppendMessage(const SessionKey& key, core::Direction direction, const std::string& text,
                        TimePoint at) override {
-        conn_.Exec(
-            "INSERT INTO conversation_messages (id, platform, user_id, direction, body, "
-            "created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            {NewId(at), key.platform, key.user_id, Str(ToString(direction)), text,
-             ToEpochMillis(at)});
+        conn_.AppendMessage(NewId(at), key.platform, key.user_id, ToString(direction), text, at);
     }
 
     std::vector<ConversationMessage> RecentMessages(const SessionKey& key,
@@ -309,7 +307,7 @@ public:
     std::int64_t Enqueue(const std::string& platform, const std::string& chat_id,
                          const std::string& body, TimePoint now) override {
         const std::int64_t id = NewId(now);
-        InsertOutbox(conn_, id, platform, chat_id, body, now);
+        conn_.AppendOutbox(id, platform, chat_id, body, now);
         return id;
     }
 
@@ -447,13 +445,13 @@ public:
 private:
     std::int64_t NewId(TimePoint now) { return ids_.Next(ToEpochMillis(now)); }
 
-    SqlConnection& conn_;
+    AppendingConnection conn_;
     IdGenerator& ids_;
 };
 
 }  // namespace
 
-std::unique_ptr<core::UnitOfWork> MakeSqlUnitOfWork(SqlConnection& conn, IdGenerator& ids) {
+std::unique_ptr<SqlUnit> MakeSqlUnitOfWork(SqlConnection& conn, IdGenerator& ids) {
     return std::make_unique<SqlUnitOfWork>(conn, ids);
 }
 

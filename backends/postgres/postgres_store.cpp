@@ -159,6 +159,7 @@ public:
 
     std::string_view SkipLockedSuffix() const override { return " FOR UPDATE SKIP LOCKED"; }
     bool InListBuildsTable() const override { return false; }
+    bool WritesInWith() const override { return true; }
 
     std::string Durability() override {
         return "synchronous_commit=" + Exec("SHOW synchronous_commit", {}).rows.at(0).Text(0);

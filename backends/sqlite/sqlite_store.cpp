@@ -165,6 +165,7 @@ public:
 
     std::string_view SkipLockedSuffix() const override { return ""; }
     bool InListBuildsTable() const override { return true; }  // OpenEphemeral
+    bool WritesInWith() const override { return false; }
 
     std::string Durability() override {
         static constexpr const char* kNames[] = {"off", "normal", "full", "extra"};

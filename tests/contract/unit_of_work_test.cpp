@@ -41,6 +41,44 @@ TEST_CASE_METHOD(StoreFixture, "a unit reads its own writes, and commits them", 
     CHECK(pending[1].body == "second");
 }
 
+TEST_CASE_METHOD(StoreFixture, "a unit's many appends land whole and in order", "[unit_of_work]") {
+    // More rows of each table than one statement writes (appending_connection.cpp),
+    // with reads between them, which see every row appended before.
+    constexpr int kMessages = 40;
+    std::vector<std::string> history_then;
+    std::int64_t pending_then = -1;
+    store->Write([&](UnitOfWork& u) {
+        for (int i = 0; i < kMessages; ++i) {
+            u.AppendMessage(kCustomer, i % 2 == 0 ? Direction::kIn : Direction::kOut,
+                            "m" + std::to_string(i), kT0);
+            if (i % 2 == 1) u.Enqueue("telegram", "c1", "o" + std::to_string(i), kT0);
+            if (i == 25) {
+                for (const auto& m : u.RecentMessages(kCustomer, 100))
+                    history_then.push_back(m.text);
+                pending_then = u.CountOutbox(OutboxStatus::kPending);
+            }
+        }
+    });
+    REQUIRE(history_then.size() == 26);
+    CHECK(history_then.front() == "m0");
+    CHECK(history_then.back() == "m25");
+    CHECK(pending_then == 13);
+    std::vector<std::string> history;
+    std::vector<std::string> expected_history;
+    std::vector<std::string> outbox;
+    std::vector<std::string> expected_outbox;
+    store->Read([&](UnitOfWork& u) {
+        for (const auto& m : u.RecentMessages(kCustomer, 100)) history.push_back(m.text);
+        for (const auto& m : u.ListOutbox(OutboxStatus::kPending, 100)) outbox.push_back(m.body);
+    });
+    for (int i = 0; i < kMessages; ++i) {
+        expected_history.push_back("m" + std::to_string(i));
+        if (i % 2 == 1) expected_outbox.push_back("o" + std::to_string(i));
+    }
+    CHECK(history == expected_history);
+    CHECK(outbox == expected_outbox);
+}
+
 TEST_CASE_METHOD(StoreFixture, "a unit that fails loses all its writes", "[unit_of_work]") {
     CHECK_THROWS_AS(store->Write([&](UnitOfWork& u) {
         u.Enqueue("telegram", "c1", "lost", kT0);
