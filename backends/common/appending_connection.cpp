@@ -90,7 +90,11 @@ void AppendingConnection::WriteHeld() {
             if (sql.empty()) {
                 sql = std::move(outbox_sql);
             } else if (!outbox_sql.empty()) {
-                sql = "WITH history AS (" + sql + ") " + outbox_sql;
+                std::string with = "WITH history AS (";
+                with += sql;
+                with += ") ";
+                with += outbox_sql;
+                sql = std::move(with);
             }
         }
         conn_.Exec(sql, params);

@@ -1,9 +1,10 @@
 #pragma once
 
-// The SQL of the store's outbox (UnitOfWork::ClaimOutbox … RequeueDead; what
-// Enqueue adds is written with the unit's other appends, appending_connection.hpp), written
-// once for both backends. Claims and outcomes are set-at-a-time statements, so
-// a dispatcher's batch costs one statement to claim and one to record "sent".
+// The SQL of the store's outbox (UnitOfWork::ClaimOutbox … RequeueDead),
+// written once for both backends. Claims and outcomes are set-at-a-time
+// statements, so a dispatcher's batch costs one statement to claim and one to
+// record "sent". Enqueue's rows go out with the unit's other appended rows
+// (appending_connection.hpp).
 
 #include <cstdint>
 #include <optional>
