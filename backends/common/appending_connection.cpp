@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "table_rows_sql.hpp"
+
 namespace bookbot::backends {
 namespace {
 
@@ -12,32 +14,17 @@ constexpr std::size_t kMaxRows = 8;
 
 struct Table {
     const char* insert;  // up to VALUES
-    const char* row;     // one row's values; $N numbers the row's own parameters
+    std::size_t width;   // values per row
 };
 
 constexpr Table kMessages = {
     "INSERT INTO conversation_messages (id, platform, user_id, direction, body, created_at) "
     "VALUES ",
-    "($1, $2, $3, $4, $5, $6)"};
+    6};
 constexpr Table kOutbox = {
     "INSERT INTO outbox (id, platform, chat_id, body, status, attempts, next_attempt_at,"
     " last_error, created_at) VALUES ",
-    "($1, $2, $3, $4, 'pending', 0, $5, '', $5)"};
-
-// One row's values with its parameters numbered from `first`.
-std::string RowValues(const char* row, std::size_t first) {
-    std::string out;
-    for (const char* c = row; *c != '\0'; ++c) {
-        if (*c == '$') {
-            std::size_t n = 0;
-            while (c[1] >= '0' && c[1] <= '9') n = n * 10 + static_cast<std::size_t>(*++c - '0');
-            out += '$' + std::to_string(first + n - 1);
-        } else {
-            out += *c;
-        }
-    }
-    return out;
-}
+    9};
 
 // The next rows of `table` (at most kMaxRows) as one INSERT, their values
 // appended to `params`; empty when none is left.
@@ -47,7 +34,7 @@ std::string NextInsert(const Table& table, std::vector<SqlParams>& rows, std::si
     if (count == 0) return {};
     std::string sql = table.insert;
     for (std::size_t i = 0; i < count; ++i) {
-        sql += (i == 0 ? "" : ", ") + RowValues(table.row, params.size() + 1);
+        sql += (i == 0 ? "" : ", ") + Placeholders(params.size() + 1, table.width);
         for (SqlValue& value : rows[written + i]) params.push_back(std::move(value));
     }
     written += count;
@@ -72,7 +59,9 @@ void AppendingConnection::AppendMessage(std::int64_t id, const std::string& plat
 void AppendingConnection::AppendOutbox(std::int64_t id, const std::string& platform,
                                        const std::string& chat_id, const std::string& body,
                                        core::TimePoint now) {
-    outbox_.push_back({id, platform, chat_id, body, core::ToEpochMillis(now)});
+    const std::int64_t at = core::ToEpochMillis(now);
+    outbox_.push_back({id, platform, chat_id, body, std::string("pending"), std::int64_t{0}, at,
+                       std::string(), at});
 }
 
 void AppendingConnection::WriteHeld() {

@@ -29,15 +29,6 @@ std::string ColumnList(const TableSpec& table, std::size_t count) {
     return list;
 }
 
-// "($1, $2)" for the `count` placeholders after `first - 1`.
-std::string Placeholders(std::size_t first, std::size_t count) {
-    std::string list = "(";
-    for (std::size_t i = 0; i < count; ++i) {
-        list += (i == 0 ? "$" : ", $") + std::to_string(first + i);
-    }
-    return list + ")";
-}
-
 std::string KeyList(const TableSpec& table) {
     const std::string keys = ColumnList(table, table.key_columns);
     return table.key_columns == 1 ? keys : "(" + keys + ")";
@@ -91,6 +82,14 @@ std::size_t ChunkSize(std::size_t remaining) {
 }
 
 }  // namespace
+
+std::string Placeholders(std::size_t first, std::size_t count) {
+    std::string list = "(";
+    for (std::size_t i = 0; i < count; ++i) {
+        list += (i == 0 ? "$" : ", $") + std::to_string(first + i);
+    }
+    return list + ")";
+}
 
 std::vector<Row> ExportTableRows(SqlConnection& conn, const TableSpec& table,
                                  const std::optional<Row>& after_key, std::int64_t limit) {

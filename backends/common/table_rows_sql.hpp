@@ -6,12 +6,16 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "bookbot/core/table_rows.hpp"
 #include "sql_connection.hpp"
 
 namespace bookbot::backends {
+
+// "($1, $2)": a row's `count` placeholders, numbered from `first`.
+std::string Placeholders(std::size_t first, std::size_t count);
 
 std::vector<core::Row> ExportTableRows(SqlConnection& conn, const core::TableSpec& table,
                                        const std::optional<core::Row>& after_key,
