@@ -56,36 +56,54 @@ void SqlStore::RunAlone(Access access, const std::function<void(core::UnitOfWork
 
 // Leader/follower, as LevelDB's writers queue: every writer queues itself and
 // waits; the one at the front runs a batch from the front of the queue, then
-// wakes the batch's writers and hands the lead to the next in line.
+// wakes the batch's writers and hands the lead to the next in line. Each
+// writer is woken outside any mutex: a woken writer does not go back to sleep
+// on a mutex the leader still holds, which cost a second context switch per
+// writer. The queue shares each writer with its thread, so the leader can
+// still notify a writer that has already returned.
 void SqlStore::RunBatched(const std::function<void(core::UnitOfWork&)>& work) {
-    Writer self;
-    self.work = &work;
-    std::unique_lock lock(writers_mutex_);
-    writers_.push_back(&self);
-    self.wake.wait(lock, [&] { return self.done || writers_.front() == &self; });
-    if (!self.done) {
-        const std::size_t size = std::min<std::size_t>(writers_.size(), max_batch_);
-        const std::vector<Writer*> batch(writers_.begin(),
-                                         writers_.begin() + static_cast<std::ptrdiff_t>(size));
-        lock.unlock();
-        RunBatch(batch);  // never throws: outcomes go to the writers
-        lock.lock();
-        for (Writer* writer : batch) {
-            writers_.pop_front();
-            writer->done = true;
-            if (writer != &self) writer->wake.notify_one();
-        }
-        if (!writers_.empty()) writers_.front()->wake.notify_one();
+    const auto self = std::make_shared<Writer>();
+    self->work = &work;
+    bool lead = false;
+    {
+        const std::lock_guard lock(writers_mutex_);
+        writers_.push_back(self);
+        lead = writers_.size() == 1;
     }
-    lock.unlock();
-    if (self.error) std::rethrow_exception(self.error);
+    if (!lead) {
+        std::unique_lock lock(self->mutex);
+        self->wake.wait(lock, [&] { return self->state != Writer::State::kQueued; });
+        lead = self->state == Writer::State::kLead;
+    }
+    if (lead) {
+        // Only the leader takes writers off the queue; others only append.
+        std::vector<std::shared_ptr<Writer>> batch;
+        {
+            const std::lock_guard lock(writers_mutex_);
+            const auto size = std::min<std::size_t>(writers_.size(), max_batch_);
+            batch.assign(writers_.begin(), writers_.begin() + static_cast<std::ptrdiff_t>(size));
+        }
+        RunBatch(batch);  // never throws: outcomes go to the writers
+        std::shared_ptr<Writer> next;
+        {
+            const std::lock_guard lock(writers_mutex_);
+            writers_.erase(writers_.begin(),
+                           writers_.begin() + static_cast<std::ptrdiff_t>(batch.size()));
+            if (!writers_.empty()) next = writers_.front();
+        }
+        if (next) next->Wake(Writer::State::kLead);  // first: the queue moves on
+        for (const auto& writer : batch) {
+            if (writer != self) writer->Wake(Writer::State::kDone);
+        }
+    }
+    if (self->error) std::rethrow_exception(self->error);
 }
 
-void SqlStore::RunBatch(const std::vector<Writer*>& batch) {
+void SqlStore::RunBatch(const std::vector<std::shared_ptr<Writer>>& batch) {
     std::optional<ConnectionPool::Lease> conn;
     try {
         conn.emplace(BeginUnit(Access::kWrite));
-        for (Writer* writer : batch) {
+        for (const auto& writer : batch) {
             (*conn)->Exec("SAVEPOINT unit");
             try {
                 const auto unit = MakeSqlUnitOfWork(**conn, ids_);  // what it holds dies with it
@@ -104,7 +122,7 @@ void SqlStore::RunBatch(const std::vector<Writer*>& batch) {
         // on its own gets this failure.
         if (conn) (*conn)->Rollback();
         const std::exception_ptr failure = std::current_exception();
-        for (Writer* writer : batch) {
+        for (const auto& writer : batch) {
             if (!writer->error) writer->error = failure;
         }
     }

@@ -46,10 +46,20 @@ public:
 private:
     // A write unit waiting for, or running in, a batch.
     struct Writer {
+        enum class State { kQueued, kLead, kDone };
         const std::function<void(core::UnitOfWork&)>* work = nullptr;
         std::exception_ptr error;  // the unit's outcome; null: committed
-        bool done = false;
+        std::mutex mutex;          // guards `state`
+        State state = State::kQueued;
         std::condition_variable wake;
+
+        void Wake(State to) {
+            {
+                const std::lock_guard lock(mutex);
+                state = to;
+            }
+            wake.notify_one();  // the caller holds a share of this writer
+        }
     };
 
     // A lease with a transaction begun on a live connection.
@@ -60,7 +70,7 @@ private:
     // rethrows the unit's failure.
     void RunBatched(const std::function<void(core::UnitOfWork&)>& work);
     // One transaction for `batch`; sets each writer's error (none: committed).
-    void RunBatch(const std::vector<Writer*>& batch);
+    void RunBatch(const std::vector<std::shared_ptr<Writer>>& batch);
 
     const std::string backend_name_;
     const std::string redacted_url_;
@@ -68,7 +78,7 @@ private:
     IdGenerator ids_;
     const int max_batch_;
     std::mutex writers_mutex_;
-    std::deque<Writer*> writers_;  // front: the leader (running or about to)
+    std::deque<std::shared_ptr<Writer>> writers_;  // front: the leader (running or about to)
 };
 
 // The unit of work over one connection inside an open transaction. It may
