@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -30,6 +31,24 @@ double CpuMillis(pid_t pid) {
         if (index == 14 || index == 15) ticks += std::stod(field);  // utime, stime
     }
     return ticks * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double ContextSwitches(pid_t pid) {
+    const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+    std::error_code error;
+    std::filesystem::directory_iterator it(tasks, error);
+    if (error) throw std::runtime_error("cannot list " + tasks.string() + ": " + error.message());
+    double switches = 0;
+    for (const auto& task : it) {
+        std::ifstream in(task.path() / "status");  // a thread that just ended is skipped
+        for (std::string line; std::getline(in, line);) {
+            if (line.rfind("voluntary_ctxt_switches:", 0) == 0 ||
+                line.rfind("nonvoluntary_ctxt_switches:", 0) == 0) {
+                switches += std::stod(line.substr(line.find(':') + 1));
+            }
+        }
+    }
+    return switches;
 }
 
 double StatusMiB(pid_t pid, const char* field) {

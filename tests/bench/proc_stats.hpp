@@ -11,6 +11,12 @@ namespace bookbot::bench {
 // (utime + stime of /proc/<pid>/stat; clock-tick resolution).
 double CpuMillis(pid_t pid);
 
+// Context switches, voluntary and not, of the process's threads alive now
+// (summed over /proc/<pid>/task/*/status; a thread that has ended no longer
+// counts). Steadier than CPU time on a shared VM, where a switch with its
+// wake-up is itself expensive.
+double ContextSwitches(pid_t pid);
+
 // A "Vm…:" line of /proc/<pid>/status in MiB, e.g. "VmRSS" (resident now) or
 // "VmHWM" (the resident peak so far).
 double StatusMiB(pid_t pid, const char* field);

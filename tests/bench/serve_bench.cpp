@@ -39,6 +39,7 @@ std::vector<Figure> ServeFigures(const ServeRun& r, bool resource_targets, bool 
         {"peak RSS", r.peak_rss_mib, "MiB", {}},
         {"completed flows", 100.0 * d.completed / d.chats, "%", Target{100, false}},
         {"updates delivered again", static_cast<double>(d.rejected + d.errors), "", {}},
+        {"bookbot context switches/update", r.switches / updates, "", {}},
     };
     if (latency_target) figures[2].target = Target{10, true};
     if (resource_targets) {
@@ -74,6 +75,7 @@ ServeRun RunServe(const std::string& db_url, const std::filesystem::path& config
     ServeRun run;
     run.idle_rss_mib = StatusMiB(bot.Pid(), "VmRSS");
     const double cpu_before = CpuMillis(bot.Pid());
+    const double switches_before = ContextSwitches(bot.Pid());
     DriverOptions d;
     d.chats = chats;
     d.concurrency = concurrency;
@@ -82,6 +84,7 @@ ServeRun RunServe(const std::string& db_url, const std::filesystem::path& config
     d.timeout = std::chrono::seconds(options.timeout_seconds);
     run.drive = DriveWebhook(client, api, d);
     run.cpu_ms = CpuMillis(bot.Pid()) - cpu_before;
+    run.switches = ContextSwitches(bot.Pid()) - switches_before;
     run.peak_rss_mib = StatusMiB(bot.Pid(), "VmHWM");
 
     bot.Signal(SIGTERM);

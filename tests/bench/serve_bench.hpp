@@ -12,6 +12,7 @@ namespace bookbot::bench {
 struct ServeRun {
     DriveResult drive;
     double cpu_ms = 0;        // bookbot's user + system CPU over the load
+    double switches = 0;      // bookbot's context switches over the load
     double idle_rss_mib = 0;  // VmRSS once listening, before any load
     double peak_rss_mib = 0;  // VmHWM at the end
 };
