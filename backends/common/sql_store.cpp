@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "data_tables.hpp"
 #include "migrator.hpp"
@@ -96,7 +97,11 @@ void SqlStore::RunBatched(const std::function<void(core::UnitOfWork&)>& work) {
             if (writer != self) writer->Wake(Writer::State::kDone);
         }
     }
-    if (self->error) std::rethrow_exception(self->error);
+    // Taken out of the writer: whichever thread drops the writer last, the
+    // unit's exception is released by this one.
+    if (const std::exception_ptr error = std::exchange(self->error, nullptr)) {
+        std::rethrow_exception(error);
+    }
 }
 
 void SqlStore::RunBatch(const std::vector<std::shared_ptr<Writer>>& batch) {
