@@ -4,7 +4,6 @@
 // the system clock plus an offset in milliseconds read from a file the test
 // rewrites to move time (e.g. past a reminder's due time). Not for production.
 
-#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <mutex>
@@ -22,16 +21,18 @@ public:
     // unreadable); the file is read again at most every 20 ms.
     core::TimePoint Now() const override {
         const auto steady = std::chrono::steady_clock::now();
+        long long offset_ms = 0;
         {
-            std::lock_guard lock(mutex_);
+            const std::lock_guard lock(mutex_);
             if (steady >= next_read_) {
                 std::ifstream in(path_);
                 long long offset = 0;
                 if (in >> offset) offset_ms_ = offset;
                 next_read_ = steady + std::chrono::milliseconds(20);
             }
+            offset_ms = offset_ms_;  // read under the lock: other threads write it
         }
-        return system_.Now() + core::Millis{offset_ms_};
+        return system_.Now() + core::Millis{offset_ms};
     }
 
 private:

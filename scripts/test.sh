@@ -6,6 +6,7 @@
 #   BOOKBOT_WERROR=ON   treat compiler warnings as errors (CI does)
 #   BUILD_DIR=build     where to build
 #   BOOKBOT_CMAKE_ARGS  more CMake options (scripts/test-sanitize.sh uses it)
+#   BOOKBOT_BUILD_TARGETS  build only these targets (scripts/test-tsan.sh uses it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +15,8 @@ scripts/install-deps.sh --test
 build_dir=${BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DBOOKBOT_WERROR="${BOOKBOT_WERROR:-OFF}" -DBOOKBOT_WITH_POSTGRES=ON ${BOOKBOT_CMAKE_ARGS:-}
-cmake --build "$build_dir" -j2
+read -ra targets <<<"${BOOKBOT_BUILD_TARGETS:-all}"
+cmake --build "$build_dir" -j2 --target "${targets[@]}"
 
 # --- a throwaway PostgreSQL server -------------------------------------------
 # fsync off: the tests need correctness, not durability across a power cut.

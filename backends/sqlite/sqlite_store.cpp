@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <unordered_map>
@@ -68,11 +69,39 @@ std::string MapPlaceholders(std::string_view sql) {
     return out;
 }
 
+// The process's SQLite write lock: a mutex whose lock gives up after a
+// timeout. Not std::timed_mutex: its try_lock_for is pthread_mutex_clocklock,
+// which GCC 12's ThreadSanitizer does not intercept, so TSan would see every
+// unlock as a bad one and no ordering between writers
+// (scripts/test-tsan.sh). Built on a mutex and a condition variable, which
+// it sees. Named in lower case where std::unique_lock calls it.
+class TimedMutex {
+public:
+    bool try_lock_for(std::chrono::milliseconds timeout) {
+        std::unique_lock lock(mutex_);
+        if (!free_.wait_for(lock, timeout, [this] { return !held_; })) return false;
+        held_ = true;
+        return true;
+    }
+
+    void unlock() {
+        {
+            const std::lock_guard lock(mutex_);
+            held_ = false;
+        }
+        free_.notify_one();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable free_;
+    bool held_ = false;
+};
+
 class SqliteConnection final : public SqlConnection {
 public:
     SqliteConnection(const std::string& path, DatabaseUrl::Synchronous synchronous,
-                     std::shared_ptr<std::timed_mutex> write_lock,
-                     std::chrono::milliseconds timeout)
+                     std::shared_ptr<TimedMutex> write_lock, std::chrono::milliseconds timeout)
         : write_lock_(std::move(write_lock)), timeout_(timeout) {
         // Opened now, it would be read-only for good.
         sqlite::RequireWritableFiles(path);
@@ -269,8 +298,8 @@ private:
     }
 
     sqlite::ShmEpoch shm_epoch_;  // first: no connection opens beside a stale one
-    std::shared_ptr<std::timed_mutex> write_lock_;
-    std::unique_lock<std::timed_mutex> write_guard_;
+    std::shared_ptr<TimedMutex> write_lock_;
+    std::unique_lock<TimedMutex> write_guard_;
     const std::chrono::milliseconds timeout_;
     std::unique_ptr<SQLite::Database> db_;
     // Declared after db_, so the statements are finalized before it closes.
@@ -298,7 +327,7 @@ std::unique_ptr<core::Store> OpenSqliteStore(const DatabaseUrl& url, const Store
     RequireDirectory(url);
     sqlite::InstallShmFaultHandler();
     const std::chrono::milliseconds timeout = std::chrono::seconds(options.timeout_seconds);
-    auto write_lock = std::make_shared<std::timed_mutex>();
+    auto write_lock = std::make_shared<TimedMutex>();
     auto pool = std::make_unique<ConnectionPool>(
         [path = url.target(), synchronous = url.synchronous(), write_lock, timeout] {
             return std::make_unique<SqliteConnection>(path, synchronous, write_lock, timeout);
