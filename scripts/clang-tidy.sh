@@ -5,12 +5,18 @@
 # the others are counted (BOOKBOT_TIDY_VERBOSE=1 prints them).
 #   BUILD_DIR=build   the build whose compile_commands.json to use (scripts/test.sh makes it)
 #   scripts/clang-tidy.sh [REGEX]   only the files matching REGEX (run-clang-tidy's filter)
-#   BOOKBOT_TIDY_CHANGED=1   only what changed since the branch left main (on
-#       main itself: since the last commit's first parent), as .ci/run does to
-#       stay inside CI's 30 minutes: the changed .cpp files, plus every file
-#       that includes a changed header (from the build's dependency files);
-#       the whole tree when .clang-tidy changed, or when there is no main to
-#       compare with or no build to read the includes from
+#   BOOKBOT_TIDY_CHANGED=1   only what changed since the commit named in
+#       .ci/tidy-base, whose whole tree was checked clean, as .ci/run does to
+#       stay inside CI's time: the changed .cpp files, plus every file that
+#       includes a changed header (from the build's dependency files); the
+#       whole tree when .clang-tidy changed, or when that commit is missing
+#       or not an ancestor of HEAD, or when there is no build to read the
+#       includes from. (A base taken from main or HEAD^ missed code: several
+#       commits land on main at once, and a clean clone of main cannot tell
+#       which were already checked.)
+#   scripts/clang-tidy.sh --mark   the whole tree; when it is clean and the
+#       work tree has no uncommitted C++ change, writes HEAD into
+#       .ci/tidy-base (commit it, so CI checks less)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v run-clang-tidy >/dev/null || scripts/install-deps.sh --tidy
@@ -42,15 +48,24 @@ changed_sources() {
     done <<<"$headers" | grep -E '^(core|backends|transports|app)/' || true
 }
 
-filter=${1:-"$PWD/(core|backends|transports|app)/.*\\.cpp\$"}
-if [[ -z "${1:-}" && -n "${BOOKBOT_TIDY_CHANGED:-}" ]]; then
-    main=$(git rev-parse -q --verify origin/main || git rev-parse -q --verify main || true)
-    base=${main:+$(git merge-base HEAD "$main")}
-    if [[ -n "$base" && "$base" == "$(git rev-parse HEAD)" ]]; then
-        base=$(git rev-parse -q --verify HEAD^1 || true)
+mark=
+if [[ "${1:-}" == --mark ]]; then
+    mark=1
+    shift
+    if [[ -n "${1:-}" ]]; then
+        echo "clang-tidy --mark checks the whole tree: no REGEX" >&2
+        exit 2
     fi
-    if [[ -z "$base" ]]; then
-        echo "clang-tidy: no main to compare with: the whole tree"
+    if [[ -n "$(git status --porcelain -- core backends transports app .clang-tidy)" ]]; then
+        echo "clang-tidy --mark: uncommitted changes in the C++ tree; commit them first" >&2
+        exit 2
+    fi
+fi
+filter=${1:-"$PWD/(core|backends|transports|app)/.*\\.cpp\$"}
+if [[ -z "${1:-}" && -z "$mark" && -n "${BOOKBOT_TIDY_CHANGED:-}" ]]; then
+    base=$(git rev-parse -q --verify "$(cat .ci/tidy-base 2>/dev/null)^{commit}" || true)
+    if [[ -z "$base" ]] || ! git merge-base --is-ancestor "$base" HEAD; then
+        echo "clang-tidy: .ci/tidy-base names no ancestor of HEAD: the whole tree"
     else
         changed=$(git diff --name-only --diff-filter=d "$base" HEAD -- core backends transports \
             app .clang-tidy)
@@ -81,3 +96,7 @@ if ((status != 0)); then
     exit 1
 fi
 echo "clang-tidy: ok, $files files ($(findings warning | wc -l) style warnings, not errors)"
+if [[ -n "$mark" ]]; then
+    git rev-parse HEAD >.ci/tidy-base
+    echo "clang-tidy: the whole tree is clean at $(git rev-parse --short HEAD); commit .ci/tidy-base"
+fi
