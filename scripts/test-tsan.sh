@@ -12,8 +12,9 @@
 # reliability and same-chat burst suites (the handler pool, the outbox
 # senders, the sweeper, two instances on one database). Left to the plain
 # and ASan passes: the command-line e2e, doctor, WhatsApp and reminder suites
-# (the same runtime, driven the same way) and the crash test (kill -9 stops a
-# process before TSan could report). Only the targets these need are built.
+# (the same runtime, driven the same way) and the crash test (what it checks
+# is what survives kill -9; under TSan it only gets slower). Only the targets
+# these need are built.
 #   BUILD_DIR=build-tsan   where to build
 set -euo pipefail
 cd "$(dirname "$0")/.."
